@@ -1,0 +1,60 @@
+// The decision contract (DESIGN §3): what the reference evaluator and the wasm module both return.
+import type { JsonValue } from '../policy/ir.js';
+
+/** Stable reason codes. Callers switch on these; never rename one. */
+export type ReasonCode =
+  | 'INPUT_INVALID'
+  | 'PATH_REJECTED'
+  | 'ROUTE_NOT_IN_POLICY'
+  | 'TOKEN_MISSING'
+  | 'CLAIM_INVALID'
+  | 'AUDIENCE_MISMATCH'
+  | 'ISSUER_MISMATCH'
+  | 'EMAIL_NOT_VERIFIED'
+  | 'EMAIL_VERIFICATION_EXPIRED'
+  | 'ROLES_MISSING'
+  | 'ROLE_FORBIDDEN'
+  | 'ROLES_EXPIRED'
+  | 'PERMISSIONS_MISSING'
+  | 'PERMISSION_FORBIDDEN'
+  | 'PERMISSIONS_EXPIRED'
+  | 'MFA_REQUIRED'
+  | 'MFA_FACTOR_MISSING'
+  | 'MFA_FACTOR_EXPIRED'
+  | 'TENANT_MISMATCH'
+  | 'SUBJECT_MISMATCH'
+  | 'CLAIM_MISMATCH';
+
+/** Shaped like SuperTokens' claim-validator reasons: `message` plus expectation and actual value. */
+export interface ReasonDetail {
+  readonly message: string;
+  readonly [key: string]: JsonValue | undefined;
+}
+
+export interface Reason {
+  /** The token claim key (`st-mfa`, `aud`, …), or `input`, `request.path`, `request`, `token`. */
+  readonly id: string;
+  readonly code: ReasonCode;
+  readonly reason: ReasonDetail;
+}
+
+export interface Decision {
+  readonly allow: boolean;
+  /** 200 allow, 401 protected route without token, 403 every other deny. */
+  readonly status: 200 | 401 | 403;
+  /** The policy route key that matched, or null when none did. */
+  readonly route: string | null;
+  readonly reasons: readonly Reason[];
+}
+
+/** DESIGN §3 input document. Typed loosely on purpose: evaluators must survive any JSON. */
+export interface DecisionInput {
+  readonly request: {
+    readonly method: string;
+    readonly path: string;
+    readonly routeKey?: string | null;
+    readonly pathParameters?: Readonly<Record<string, string | undefined>> | null;
+  };
+  readonly token?: Readonly<Record<string, unknown>> | null;
+  readonly now: number;
+}

@@ -13,7 +13,8 @@ const RANK: Record<Segment['kind'], number> = { literal: 0, param: 1, greedy: 2 
 
 /** Captured params when the template matches the path segments, else null. */
 function matchTemplate(template: readonly Segment[], segments: readonly string[]): JsonObject | null {
-  const params: JsonObject = {};
+  // Null prototype: a parameter named `__proto__` must be stored as data, not set the prototype.
+  const params: JsonObject = Object.create(null) as JsonObject;
   for (let i = 0; i < template.length; i++) {
     const t = template[i]!;
     if (t.kind === 'greedy') {

@@ -1,0 +1,238 @@
+// Schema validation with ajv, and the translation of ajv's errors into positioned PolicyErrors
+// with stable codes and messages that name the thing. The validator is compiled once per process.
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { EntryDocument, RuleDocument } from './document.js';
+import { ENTRY_KEYS, REQUIREMENT_KEYS } from './document.js';
+import type { PolicyError, PolicyErrorCode } from './errors.js';
+import { formatPath } from './paths.js';
+import { problemAtPath, type DataPath, type SourceFile } from './source.js';
+
+/** Same place from src/policy and lib/policy: both sit two levels below the package root. */
+export const SCHEMA_URL = new URL('../../schemas/policies.schema.json', import.meta.url);
+
+interface Validators {
+  readonly entry: ValidateFunction<EntryDocument>;
+  readonly rule: ValidateFunction<RuleDocument>;
+}
+
+let compiled: Validators | undefined;
+
+function validators(): Validators {
+  if (compiled !== undefined) return compiled;
+  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as { $id: string };
+  // verbose: errors carry their parentSchema, which lists the allowed keys for "did you mean".
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
+  ajv.addFormat('uri', (s: string) => URL.canParse(s));
+  ajv.addSchema(schema);
+  const get = <T>(def: string): ValidateFunction<T> => {
+    const v = ajv.getSchema<T>(`${schema.$id}#/$defs/${def}`);
+    if (v === undefined) throw new Error(`policies.schema.json has no $defs/${def}`);
+    return v;
+  };
+  compiled = { entry: get<EntryDocument>('entryFile'), rule: get<RuleDocument>('ruleFile') };
+  return compiled;
+}
+
+export type SchemaResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: PolicyError[] };
+
+export function validateEntry(file: SourceFile): SchemaResult<EntryDocument> {
+  return run(validators().entry, file, 'entry');
+}
+
+export function validateRule(file: SourceFile, entryName: string): SchemaResult<RuleDocument> {
+  return run(validators().rule, file, entryName);
+}
+
+function run<T>(validate: ValidateFunction<T>, file: SourceFile, entryName: string): SchemaResult<T> {
+  if (validate(file.data)) return { ok: true, value: file.data };
+  const errors = validate.errors ?? [];
+  const problems = new Map<string, PolicyError>();
+  for (const error of relevant(errors)) {
+    const p = translate(error, file, entryName === 'entry' ? null : entryName);
+    const id = `${p.line}:${p.col}:${p.code}:${p.message}`;
+    if (!problems.has(id)) problems.set(id, p);
+  }
+  return { ok: false, problems: [...problems.values()] };
+}
+
+/**
+ * Drops ajv's bookkeeping: `if` summaries, the per-branch errors of an `anyOf`/`oneOf` (the
+ * combinator error itself gets one clear message), and route-key patterns (checked more precisely
+ * by parseRouteKey).
+ */
+function relevant(errors: readonly ErrorObject[]): ErrorObject[] {
+  const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+  return errors.filter(
+    (e) =>
+      e.keyword !== 'if' &&
+      !e.schemaPath.startsWith('#/$defs/routes/propertyNames') &&
+      !combinators.some((c) => e.schemaPath.startsWith(c)),
+  );
+}
+
+function dataPath(pointer: string, data: unknown): (string | number)[] {
+  if (pointer === '') return [];
+  const path: (string | number)[] = [];
+  let node = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const step = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const index = Array.isArray(node) ? Number(step) : null;
+    path.push(index ?? step);
+    node = index !== null ? (node as unknown[])[index] : (node as Record<string, unknown> | null)?.[step];
+  }
+  return path;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: 'a map',
+  array: 'a list',
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true',
+  null: 'null',
+};
+
+const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+
+function schemaKeys(schema: unknown): string[] {
+  const props = (schema as { properties?: Record<string, unknown> } | null)?.properties;
+  return props === undefined ? [] : Object.keys(props);
+}
+
+interface Translated {
+  readonly code: PolicyErrorCode;
+  readonly message: string;
+  readonly path: DataPath;
+  readonly part: 'key' | 'value';
+}
+
+function translate(error: ErrorObject, file: SourceFile, entryName: string | null): PolicyError {
+  const path = dataPath(error.instancePath, file.data);
+  const t = describe(error, path, entryName);
+  return problemAtPath(file, t.path, t.code, t.message, t.part);
+}
+
+function describe(error: ErrorObject, path: DataPath, entryName: string | null): Translated {
+  const where = formatPath(path);
+  const last = path[path.length - 1];
+  const params = error.params as Record<string, unknown>;
+  const at = (code: PolicyErrorCode, message: string, part: 'key' | 'value' = 'value', p: DataPath = path): Translated => ({
+    code,
+    message,
+    path: p,
+    part,
+  });
+
+  if (last === 'maxAgeSeconds') {
+    return at('MAX_AGE_INVALID', `${where} must be a whole number of seconds greater than 0 (got ${show(error.data)})`);
+  }
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      const keyPath = [...path, key];
+      if (entryName !== null && path.length === 0 && (ENTRY_KEYS as readonly string[]).includes(key)) {
+        return at('KEY_ENTRY_ONLY', `"${key}" belongs in the entry file (${entryName}); an included file holds only routes`, 'key', keyPath);
+      }
+      const isRoute = path.length === 2 && path[0] === 'routes';
+      if (isRoute && (REQUIREMENT_KEYS as readonly string[]).includes(key)) {
+        return at('KEY_UNKNOWN', `"${key}" is a requirement: put it under ${where}.require`, 'key', keyPath);
+      }
+      const hint = suggest(key, schemaKeys(error.parentSchema));
+      return at('KEY_UNKNOWN', `unknown key "${key}" in ${where}${hint}`, 'key', keyPath);
+    }
+    case 'required': {
+      const missing = String(params['missingProperty']);
+      if (path.length === 0 && missing === 'version') return at('KEY_MISSING', 'missing "version: 1"');
+      return at('KEY_MISSING', `${where} needs "${missing}"`, 'key');
+    }
+    case 'type': {
+      const types = String(params['type'])
+        .split(',')
+        .map((t) => TYPE_NAMES[t] ?? t)
+        .join(' or ');
+      return at('TYPE_MISMATCH', `${where} must be ${types} (got ${show(error.data)})`);
+    }
+    case 'const': {
+      if (path.length === 1 && last === 'version') {
+        return at('VERSION_UNSUPPORTED', `unsupported policy version ${show(error.data)}: this claimguard reads version 1`);
+      }
+      if (last === 'public') return at('VALUE_INVALID', `${where} must be true; leave it out for a protected route`);
+      if (last === 'emailVerified') {
+        return at('VALUE_INVALID', `${where} must be true or { maxAgeSeconds: N }; to not require it, leave it out`);
+      }
+      if (last === 'mfa') {
+        return at('VALUE_INVALID', `${where} must be true or { factors: … }; to not require it, leave it out`);
+      }
+      return at('VALUE_INVALID', `${where} must be ${show(params['allowedValue'])} (got ${show(error.data)})`);
+    }
+    case 'enum': {
+      const allowed = (params['allowedValues'] as unknown[]).map((v) => String(v)).join(', ');
+      return at('VALUE_INVALID', `${where}: ${show(error.data)} is not one of ${allowed}`);
+    }
+    case 'minItems':
+      return at('LIST_EMPTY', `${where} must not be an empty list`);
+    case 'uniqueItems': {
+      const j = Number(params['j']);
+      const dup = Array.isArray(error.data) ? error.data[j] : undefined;
+      return at('LIST_DUPLICATE', `${where} lists ${show(dup)} twice`, 'value', [...path, j]);
+    }
+    case 'minLength':
+      return at('VALUE_INVALID', `${where} must not be an empty string`);
+    case 'minProperties':
+    case 'maxProperties': {
+      if (typeof last === 'number') {
+        return at('REQUIREMENT_EMPTY', `${where} is an empty requirement map, so this anyOf would always pass`);
+      }
+      if (last === 'claims') return at('REQUIREMENT_EMPTY', `${where} must name at least one claim`);
+      const choices = schemaKeys(error.parentSchema).join(', ');
+      return at('CHOICE_INVALID', `${where} needs exactly one of ${choices}`);
+    }
+    case 'anyOf':
+      return at('CHOICE_INVALID', `${where} needs at least one of anyOf, allOf, noneOf`, 'key');
+    case 'oneOf': {
+      const route = typeof last === 'string' ? `route "${last}"` : where;
+      if (params['passingSchemas'] === null) {
+        return at('KEY_MISSING', `${route} needs either "public: true" or "require:"`, 'key');
+      }
+      return at('PUBLIC_WITH_REQUIRE', `${route} is public but also has "require:"; a public route checks nothing, so remove one`, 'key', [
+        ...path,
+        'require',
+      ]);
+    }
+    case 'propertyNames':
+      return at('VALUE_INVALID', `${where} has an empty claim name`, 'key', [...path, String(params['propertyName'])]);
+    case 'format':
+      return at('VALUE_INVALID', `${where} must be a URI like https://api.example.com/auth (got ${show(error.data)})`);
+    default:
+      return at('VALUE_INVALID', `${where} ${error.message ?? 'is invalid'}`);
+  }
+}
+
+/** "did you mean" for a mistyped key: the allowed key within edit distance 2. */
+function suggest(key: string, allowed: readonly string[]): string {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const d = distance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best === null ? '' : ` (did you mean "${best}"?)`;
+}
+
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}

@@ -1,0 +1,150 @@
+// One parsed policy file: its text, YAML document (with positions) and plain data, plus the
+// lookups that turn a data path (`routes/GET /a/require/mfa`) back into `file:line:col`.
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { PolicyError, type PolicyErrorCode, type Severity } from './errors.js';
+
+/** A path into the plain data: object keys and array indexes. */
+export type DataPath = readonly (string | number)[];
+
+export interface SourceFile {
+  /** How problems and the IR name the file (relative to the load's base directory, `/`-separated). */
+  readonly name: string;
+  readonly text: string;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  /** `doc.toJS()`: what the schema validates and normalize reads. */
+  readonly data: unknown;
+}
+
+export interface Position {
+  readonly line: number;
+  readonly col: number;
+}
+
+export interface ParsedSource {
+  readonly file: SourceFile;
+  /** YAML problems; when any is not a duplicate key, `data` is not trustworthy. */
+  readonly problems: readonly PolicyError[];
+  readonly syntaxOk: boolean;
+}
+
+/** Parses YAML keeping positions. Duplicate keys are reported by `findDuplicateKeys`, with context. */
+export function parseSource(name: string, text: string): ParsedSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const shell: SourceFile = { name, text, doc, lineCounter, data: null };
+  const problems = [...doc.errors, ...doc.warnings].map((e) =>
+    problemAt(shell, e.pos[0], 'YAML_SYNTAX', yamlMessage(e.message)),
+  );
+  let data: unknown = null;
+  if (problems.length === 0) {
+    try {
+      data = doc.toJS();
+    } catch (cause) {
+      // e.g. too many aliases (billion laughs) or an alias to an anchor defined later.
+      problems.push(problemAt(shell, 0, 'YAML_SYNTAX', cause instanceof Error ? cause.message : String(cause)));
+    }
+  }
+  return { file: { ...shell, data }, problems, syntaxOk: problems.length === 0 };
+}
+
+function yamlMessage(message: string): string {
+  return message.replace(/\s+at line \d+, column \d+[\s\S]*$/, '').trim();
+}
+
+export function positionOf(file: SourceFile, offset: number): Position {
+  const { line, col } = file.lineCounter.linePos(Math.max(0, Math.min(offset, file.text.length)));
+  return { line, col };
+}
+
+export function sourceLineAt(file: SourceFile, line: number): string | null {
+  const text = file.text.split('\n')[line - 1];
+  return text === undefined ? null : text.replace(/\r$/, '');
+}
+
+export function problemAt(
+  file: SourceFile,
+  offset: number,
+  code: PolicyErrorCode,
+  message: string,
+  severity: Severity = 'error',
+): PolicyError {
+  const { line, col } = positionOf(file, offset);
+  return new PolicyError({ code, message, file: file.name, line, col, severity, sourceLine: sourceLineAt(file, line) });
+}
+
+/** The node holding `path`'s value, following aliases. The last pair wins, like `toJS`. */
+function pairAndValue(file: SourceFile, path: DataPath): { keyNode: Node | null; valueNode: Node | null; depth: number } {
+  let node: unknown = file.doc.contents;
+  let keyNode: Node | null = null;
+  let depth = 0;
+  for (const step of path) {
+    if (isAlias(node)) node = node.resolve(file.doc);
+    if (isMap(node)) {
+      const pair = lastPair(node.items, String(step));
+      if (pair === undefined) break;
+      keyNode = (pair.key as Node | null) ?? null;
+      node = pair.value;
+    } else if (isSeq(node) && typeof step === 'number') {
+      const item = node.items[step];
+      if (item === undefined) break;
+      keyNode = null;
+      node = item;
+    } else {
+      break;
+    }
+    depth++;
+  }
+  if (isAlias(node)) node = node.resolve(file.doc) ?? node;
+  const valueNode = node !== null && typeof node === 'object' && 'range' in node ? (node as Node) : null;
+  return { keyNode, valueNode, depth };
+}
+
+function lastPair(items: readonly unknown[], key: string): Pair | undefined {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const p = items[i];
+    if (isPair(p) && keyString(p.key) === key) return p;
+  }
+  return undefined;
+}
+
+/** A map key as `toJS` turns it into an object key. */
+export function keyString(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  if (key === null || key === undefined) return '';
+  return String(key);
+}
+
+/**
+ * Offset of what `path` names: its key (`part: 'key'`, for unknown or misplaced keys) or its
+ * value. Falls back to the closest enclosing node when the path runs out.
+ */
+export function offsetOf(file: SourceFile, path: DataPath, part: 'key' | 'value' = 'value'): number {
+  const { keyNode, valueNode, depth } = pairAndValue(file, path);
+  const complete = depth === path.length;
+  const key = keyNode?.range?.[0];
+  const value = valueNode?.range?.[0];
+  // An empty value (`mfa:`) has no useful position of its own: point at its key.
+  const emptyValue = isScalar(valueNode) && valueNode.value === null;
+  if (complete && part === 'value' && value !== undefined && !emptyValue) return value;
+  if (key !== undefined) return key;
+  return value ?? 0;
+}
+
+export function problemAtPath(
+  file: SourceFile,
+  path: DataPath,
+  code: PolicyErrorCode,
+  message: string,
+  part: 'key' | 'value' = 'value',
+  severity: Severity = 'error',
+): PolicyError {
+  return problemAt(file, offsetOf(file, path, part), code, message, severity);
+}
+
+/** Keys of the map at `path` in written order (plain objects reorder integer-like keys). */
+export function keysInOrder(file: SourceFile, path: DataPath): string[] {
+  const { valueNode, depth } = pairAndValue(file, path);
+  if (depth !== path.length || !isMap(valueNode)) return [];
+  return valueNode.items.map((p) => keyString(p.key));
+}

@@ -1,0 +1,216 @@
+// The request path shared by `withAuthorization` and the middy middleware:
+// event → facts → token → decision input → decide() → allow, or the answer to send instead.
+// Fail closed: every fault (unsupported event, missing or corrupt bundle, evaluation error, a bug
+// here) ends in 500 and never in an allow.
+import { randomUUID } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import type { Decision, DecisionInput } from '../decision/types.js';
+import { loadBundle, type Authorizer } from '../runtime/load-bundle.js';
+import { readEvent, type RequestFacts } from './event.js';
+import { createLogWriter, type DecisionLogEntry, type DecisionLogOptions } from './log.js';
+import { denyResponse, internalError, unauthorised, type ClaimguardResponse } from './response.js';
+import {
+  crossCheck,
+  decodePayload,
+  DEFAULT_MAX_TOKEN_BYTES,
+  pickToken,
+  TokenError,
+  type TokenPayload,
+} from './token.js';
+import { createVerifier, type Verifier, type VerifyOptions } from './verify.js';
+
+export const DEFAULT_BUNDLE = 'dist/bundle.tar.gz';
+
+export interface AuthorizationOptions {
+  /**
+   * The bundle: its bytes, or a file path. A relative path (and the default `dist/bundle.tar.gz`)
+   * is resolved against `LAMBDA_TASK_ROOT` when set (the function's code root, `/var/task`), else
+   * against `process.cwd()`. Loaded once per cold start.
+   */
+  readonly bundle?: string | Uint8Array;
+  /** An already-loaded authorizer (or its promise), to share one bundle between handlers; wins over `bundle`. */
+  readonly authorizer?: Authorizer | Promise<Authorizer>;
+  /** Refuse a bundle whose revision is not exactly this (pin the reviewed artifact). */
+  readonly expectedRevision?: string;
+  /** Epoch milliseconds; `now` of the decision input and jose's current time. Default `Date.now`. */
+  readonly clock?: () => number;
+  /** Also verify the token's signature, issuer and audience with jose. */
+  readonly verify?: VerifyOptions;
+  /** Longest Authorization header accepted, in bytes (default 16 KiB); longer → 401. */
+  readonly maxTokenBytes?: number;
+  /** Decision log settings; `false` turns the log off. */
+  readonly log?: DecisionLogOptions | false;
+}
+
+/** The decision the handler receives: the policy's decision plus what it was made on. */
+export interface AuthorizedDecision extends Decision {
+  readonly decisionId: string;
+  readonly revision: string;
+  /** The token payload the decision saw (decoded, cross-checked), or null. */
+  readonly token: Readonly<TokenPayload> | null;
+}
+
+export type AuthorizationOutcome =
+  | { readonly allow: true; readonly decision: AuthorizedDecision }
+  | { readonly allow: false; readonly response: ClaimguardResponse };
+
+export type Authorize = (event: unknown) => Promise<AuthorizationOutcome>;
+
+export function bundlePath(path: string): string {
+  return isAbsolute(path) ? path : resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), path);
+}
+
+const codeOf = (e: unknown): string =>
+  typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string'
+    ? (e as { code: string }).code
+    : 'INTERNAL_ERROR';
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Starts loading now (cold start) and marks the promise handled: a failure surfaces per request, as 500. */
+function startLoading(options: AuthorizationOptions): Promise<Authorizer> {
+  const p =
+    options.authorizer !== undefined
+      ? Promise.resolve(options.authorizer)
+      : loadBundle(
+          typeof options.bundle === 'object' ? options.bundle : bundlePath(options.bundle ?? DEFAULT_BUNDLE),
+          options.expectedRevision === undefined ? {} : { expectedRevision: options.expectedRevision },
+        );
+  p.catch(() => {});
+  return p;
+}
+
+export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
+  const loading = startLoading(options);
+  const verifying: Promise<Verifier> | null = options.verify ? createVerifier(options.verify) : null;
+  verifying?.catch(() => {});
+  const clock = options.clock ?? Date.now;
+  const maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  const writeLog = createLogWriter(options.log);
+
+  const log = (
+    decisionId: string,
+    now: number,
+    facts: RequestFacts | null,
+    revision: string | null,
+    result: { allow: boolean; status: DecisionLogEntry['status']; route: string | null; reasons: readonly string[] },
+    evalMicros: number | null,
+    token: TokenPayload | null,
+    detail?: string,
+  ): void => {
+    if (writeLog === null) return;
+    const entry: DecisionLogEntry = {
+      decisionId,
+      time: new Date(now).toISOString(),
+      revision,
+      route: result.route,
+      routeKey: facts?.routeKey ?? null,
+      method: facts?.method ?? null,
+      path: facts?.path ?? null,
+      allow: result.allow,
+      status: result.status,
+      reasons: result.reasons,
+      ...(detail === undefined ? {} : { detail }),
+      evalMicros,
+    };
+    writeLog(entry, token);
+  };
+
+  const fail = (
+    decisionId: string,
+    now: number,
+    facts: RequestFacts | null,
+    revision: string | null,
+    code: string,
+    detail: string,
+  ): AuthorizationOutcome => {
+    log(decisionId, now, facts, revision, { allow: false, status: 500, route: null, reasons: [code] }, null, null, detail);
+    return { allow: false, response: internalError() };
+  };
+
+  const refuse = (
+    decisionId: string,
+    now: number,
+    facts: RequestFacts,
+    revision: string,
+    err: TokenError,
+  ): AuthorizationOutcome => {
+    log(decisionId, now, facts, revision, { allow: false, status: 401, route: null, reasons: [err.code] }, null, null, err.message);
+    return { allow: false, response: unauthorised() };
+  };
+
+  const run = async (event: unknown, decisionId: string, now: number): Promise<AuthorizationOutcome> => {
+    const facts = readEvent(event);
+    if ('unsupported' in facts) return fail(decisionId, now, null, null, 'EVENT_UNSUPPORTED', facts.unsupported);
+
+    let authorizer: Authorizer;
+    try {
+      authorizer = await loading;
+    } catch (e) {
+      return fail(decisionId, now, facts, null, codeOf(e), messageOf(e));
+    }
+    const revision = authorizer.revision;
+
+    let token: TokenPayload | null = null;
+    let unverified: TokenError | null = null;
+    const picked = pickToken(facts.authorization, maxTokenBytes);
+    if (picked instanceof TokenError) return refuse(decisionId, now, facts, revision, picked);
+    if (picked !== null) {
+      if (facts.claims === null && verifying === null) {
+        // Nobody checked this token: it must not count. A public route still passes without it.
+        unverified = new TokenError('TOKEN_UNVERIFIED', 'a token arrived without authorizer claims to check it against');
+      } else {
+        const payload = decodePayload(picked);
+        if (payload instanceof TokenError) return refuse(decisionId, now, facts, revision, payload);
+        if (facts.claims !== null) {
+          const mismatch = crossCheck(payload, facts.claims);
+          if (mismatch) return refuse(decisionId, now, facts, revision, mismatch);
+        }
+        token = payload;
+        if (verifying !== null) {
+          try {
+            token = await (await verifying)(picked, now);
+          } catch (e) {
+            return refuse(decisionId, now, facts, revision, new TokenError('TOKEN_SIGNATURE_INVALID', messageOf(e)));
+          }
+        }
+      }
+    }
+
+    const input: DecisionInput = {
+      request: { method: facts.method, routeKey: facts.routeKey, path: facts.path, pathParameters: facts.pathParameters },
+      token,
+      now,
+    };
+    const t0 = performance.now();
+    let decision: Decision;
+    try {
+      decision = authorizer.decide(input);
+    } catch (e) {
+      return fail(decisionId, now, facts, revision, codeOf(e), messageOf(e));
+    }
+    const evalMicros = Math.round((performance.now() - t0) * 10_000) / 10;
+    const codes: string[] = decision.reasons.map((r) => r.code);
+    if (unverified !== null && !decision.allow) {
+      // A protected route: the policy saw no token (401 TOKEN_MISSING); the log says why.
+      codes.unshift(unverified.code);
+      log(decisionId, now, facts, revision, { allow: false, status: decision.status, route: decision.route, reasons: codes }, evalMicros, null, unverified.message);
+      return { allow: false, response: denyResponse(decision) };
+    }
+    log(decisionId, now, facts, revision, { allow: decision.allow, status: decision.status, route: decision.route, reasons: codes }, evalMicros, token);
+    if (!decision.allow) return { allow: false, response: denyResponse(decision) };
+    return { allow: true, decision: { ...decision, decisionId, revision, token } };
+  };
+
+  return async (event) => {
+    const decisionId = randomUUID();
+    let now = Number.NaN;
+    try {
+      now = clock();
+      return await run(event, decisionId, now);
+    } catch (e) {
+      // A bug here, a throwing clock, a broken verifier setup: no decision, so no entry.
+      return fail(decisionId, Number.isFinite(now) ? now : Date.now(), null, null, codeOf(e), messageOf(e));
+    }
+  };
+}

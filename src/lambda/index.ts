@@ -1,0 +1,47 @@
+// claimguard/lambda: enforce the compiled policy in front of an API Gateway Lambda handler.
+//
+//   export const handler = withAuthorization(async (event, context, decision) => {
+//     return { statusCode: 200, body: JSON.stringify({ user: decision.token?.sub }) };
+//   }, { bundle: 'dist/bundle.tar.gz', log: { include: ['sub'] } });
+import type { APIGatewayProxyResult, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { createAuthorize, type AuthorizationOptions, type AuthorizedDecision } from './authorize.js';
+import type { ApiGatewayEvent } from './event.js';
+import type { ClaimguardResponse } from './response.js';
+
+export type { AuthorizationOptions, AuthorizedDecision, AuthorizationOutcome, Authorize } from './authorize.js';
+export { createAuthorize, DEFAULT_BUNDLE } from './authorize.js';
+export type { ApiGatewayEvent } from './event.js';
+export type { DecisionLogEntry, DecisionLogOptions } from './log.js';
+export type { ClaimguardResponse } from './response.js';
+export type { TokenErrorCode } from './token.js';
+export type { VerifyOptions } from './verify.js';
+export type { Decision, DecisionInput, Reason, ReasonCode } from '../decision/types.js';
+
+/** A handler that runs only on allow, with the decision (and the token it was made on). */
+export type AuthorizedHandler<E extends ApiGatewayEvent, R> = (
+  event: E,
+  context: Context,
+  decision: AuthorizedDecision,
+) => R | Promise<R>;
+
+/** The wrapped Lambda handler: the handler's own result on allow, claimguard's answer otherwise. */
+export type WrappedHandler<E extends ApiGatewayEvent, R> = (event: E, context: Context) => Promise<R | ClaimguardResponse>;
+
+/**
+ * Wraps an API Gateway (payload 2.0 or 1.0) handler: loads the bundle once per cold start, builds
+ * the decision input from the event, and calls the handler only on allow. A deny is answered here
+ * (401 `{"message":"unauthorised"}`, 403 `{"message":"invalid claim","claimValidationErrors":[…]}`);
+ * any fault (unsupported event, bundle missing or corrupt, evaluation error) is a 500
+ * `{"message":"internal error"}` and the handler is not called. Errors the handler throws propagate.
+ */
+export function withAuthorization<
+  E extends ApiGatewayEvent = ApiGatewayEvent,
+  R = APIGatewayProxyResultV2 | APIGatewayProxyResult,
+>(handler: AuthorizedHandler<E, R>, options: AuthorizationOptions = {}): WrappedHandler<E, R> {
+  const authorize = createAuthorize(options);
+  return async (event, context) => {
+    const outcome = await authorize(event);
+    if (!outcome.allow) return outcome.response;
+    return handler(event, context, outcome.decision);
+  };
+}

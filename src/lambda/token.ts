@@ -1,0 +1,100 @@
+// The bearer token: taken from the Authorization header, its payload decoded (API Gateway's JWT
+// authorizer already checked the signature), and cross-checked against the authorizer's claims
+// map so that a header the authorizer did not see cannot smuggle claims in.
+
+/** Why a token was refused. Each one is a 401 and is logged under this code. */
+export type TokenErrorCode =
+  | 'TOKEN_MULTIPLE' // more than one Authorization header (or a comma-joined value)
+  | 'TOKEN_TOO_LARGE' // the header is longer than `maxTokenBytes`
+  | 'TOKEN_MALFORMED' // not three base64url segments, or a payload that is not a JSON object
+  | 'TOKEN_CLAIMS_MISMATCH' // sub / iat / exp / sessionHandle differ from the authorizer's claims
+  | 'TOKEN_UNVERIFIED' // a token on a protected route that no authorizer (and no `verify`) checked
+  | 'TOKEN_SIGNATURE_INVALID'; // `verify` is set and jose refused the token
+
+/** A refusal (not thrown: returned, so a payload can never be mistaken for one). */
+export class TokenError {
+  constructor(
+    readonly code: TokenErrorCode,
+    readonly message: string,
+  ) {}
+}
+
+export type TokenPayload = Record<string, unknown>;
+
+export const DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
+
+const BEARER = /^bearer[ \t]+/i;
+const SEGMENT = /^[A-Za-z0-9_-]+$/;
+const DECIMAL = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const error = (code: TokenErrorCode, message: string): TokenError => new TokenError(code, message);
+
+/**
+ * The single token in the Authorization header(s), without its `Bearer ` scheme: null when there
+ * is no header, an error when there are several or the value is oversize.
+ */
+export function pickToken(values: readonly string[], maxBytes: number): string | null | TokenError {
+  if (values.length === 0) return null;
+  if (values.length > 1) return error('TOKEN_MULTIPLE', `${values.length} Authorization headers`);
+  const raw = values[0]!;
+  // A length in UTF-16 units ≤ bytes in UTF-8, so this never lets a larger header through unchecked.
+  if (raw.length > maxBytes || Buffer.byteLength(raw) > maxBytes) {
+    return error('TOKEN_TOO_LARGE', `Authorization header longer than ${maxBytes} bytes`);
+  }
+  // HTTP API joins repeated headers with a comma; a JWT never contains one.
+  if (raw.includes(',')) return error('TOKEN_MULTIPLE', 'comma-joined Authorization header values');
+  const trimmed = raw.trim();
+  const m = BEARER.exec(trimmed);
+  return m ? trimmed.slice(m[0].length) : trimmed;
+}
+
+/** The decoded payload of a compact JWS, or why not. No signature check here. */
+export function decodePayload(token: string): TokenPayload | TokenError {
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  if (second < 0 || token.indexOf('.', second + 1) >= 0) return error('TOKEN_MALFORMED', 'token is not three dot-separated segments');
+  const payload = token.slice(first + 1, second);
+  if (
+    !SEGMENT.test(token.slice(0, first)) ||
+    !SEGMENT.test(payload) ||
+    !SEGMENT.test(token.slice(second + 1)) ||
+    payload.length % 4 === 1
+  ) {
+    return error('TOKEN_MALFORMED', 'token segment is not base64url');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(utf8.decode(Buffer.from(payload, 'base64url')));
+  } catch {
+    return error('TOKEN_MALFORMED', 'token payload is not UTF-8 JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return error('TOKEN_MALFORMED', 'token payload is not a JSON object');
+  }
+  return parsed as TokenPayload;
+}
+
+/** The claims both sides must agree on: all scalars, so API Gateway reports them faithfully. */
+export const CROSS_CHECKED = ['sub', 'iat', 'exp', 'sessionHandle'] as const;
+
+/** A token claim against the authorizer's rendering of it (numbers arrive as decimal strings). */
+function agrees(tokenValue: unknown, reported: unknown): boolean {
+  if (tokenValue === undefined) return reported === undefined;
+  if (typeof tokenValue === 'string') return reported === tokenValue;
+  if (typeof tokenValue === 'number') {
+    if (typeof reported === 'number') return reported === tokenValue;
+    return typeof reported === 'string' && DECIMAL.test(reported) && Number(reported) === tokenValue;
+  }
+  return false; // null, booleans, objects: never what these claims are
+}
+
+/** null when the token and the authorizer's claims agree on every cross-checked claim. */
+export function crossCheck(token: TokenPayload, claims: Readonly<Record<string, unknown>>): TokenError | null {
+  for (const name of CROSS_CHECKED) {
+    const t = Object.hasOwn(token, name) ? token[name] : undefined;
+    const c = Object.hasOwn(claims, name) ? claims[name] : undefined;
+    if (!agrees(t, c)) return error('TOKEN_CLAIMS_MISMATCH', `claim "${name}" of the token differs from the authorizer's`);
+  }
+  return null;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Compiles the AssemblyScript runtime (src/compile/runtime/assembly) to lib/compile/runtime.wasm.
+//   node scripts/build-runtime.js                      → lib/compile/runtime.wasm (entry abi.ts)
+//   node scripts/build-runtime.js --entry <ts> --out <wasm>   (tests build a variant with extra exports)
+// Flags: imported memory, stub runtime (no GC: the OPA ABI owns the heap), our own abort
+// (imports env.opa_abort instead of env.abort), static data from 64 KiB like OPA's layout.
+import { mkdirSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import asc from 'assemblyscript/asc';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const assemblyDir = resolve(root, 'src/compile/runtime/assembly');
+
+export async function buildRuntime({ entry = resolve(assemblyDir, 'abi.ts'), out = resolve(root, 'lib/compile/runtime.wasm') } = {}) {
+  mkdirSync(dirname(out), { recursive: true });
+  const rel = (p) => relative(root, p).split('\\').join('/');
+  const args = [
+    rel(entry),
+    '--outFile', rel(out),
+    '--importMemory',
+    '--runtime', 'stub',
+    '--use', `abort=${rel(resolve(assemblyDir, 'env'))}/cgAbort`,
+    '--memoryBase', '65536',
+    '--optimizeLevel', '3',
+    '--shrinkLevel', '0',
+    '--noAssert',
+    '--uncheckedBehavior', 'always',
+  ];
+  let stderr = '';
+  const { error } = await asc.main(args, {
+    stdout: { write: () => true },
+    stderr: { write: (s) => { stderr += s; return true; } },
+    readFile: undefined,
+  });
+  if (error) throw new Error(`asc failed: ${error.message}\n${stderr}`);
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const argv = process.argv.slice(2);
+  const opt = (name) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? resolve(argv[i + 1]) : undefined;
+  };
+  const options = {};
+  if (opt('--entry')) options.entry = opt('--entry');
+  if (opt('--out')) options.out = opt('--out');
+  process.chdir(root);
+  buildRuntime(options).then(
+    (out) => console.log(`built ${relative(root, out)}`),
+    (err) => { console.error(err.message); process.exitCode = 1; },
+  );
+}

@@ -1,0 +1,131 @@
+// The heap, as the OPA ABI defines it: a bump pointer that hosts read and reset
+// (`opa_heap_ptr_get/set`), plus exact-size free lists so that `opa_free` can recycle blocks.
+// Every block has an 8-byte header [size u32][magic u32] and an 8-aligned payload.
+import { fatal } from "./env";
+
+const MAGIC_USED: u32 = 0x4f50414d; // "MAPO"
+const MAGIC_FREE: u32 = 0x4f504146; // "FAPO"
+const SMALL_CLASSES: u32 = 128; // exact lists for payloads of 8..1024 bytes; one list above
+const LARGE = SMALL_CLASSES;
+const HEADS = memory.data(((SMALL_CLASSES + 1) << 2) as i32, 8);
+const STASH = memory.data(((SMALL_CLASSES + 1) << 2) as i32, 8);
+
+let heapStart: usize = 0;
+let heapPtr: usize = 0;
+
+export function heapInit(): void {
+  heapStart = (__heap_base + 7) & ~<usize>7;
+  heapPtr = heapStart;
+}
+
+export function heapPtrGet(): usize {
+  return heapPtr;
+}
+
+export function heapPtrSet(p: usize): void {
+  heapPtr = p;
+  memory.fill(HEADS, 0, (SMALL_CLASSES + 1) << 2);
+}
+
+function ensure(end: usize): void {
+  const have = (<usize>memory.size()) << 16;
+  if (end <= have) return;
+  const pages = <i32>((end - have + 0xffff) >>> 16);
+  if (memory.grow(pages) < 0) fatal("opa_malloc: failed");
+}
+
+function classOf(size: u32): u32 {
+  return size <= (SMALL_CLASSES << 3) ? (size >> 3) - 1 : LARGE;
+}
+
+export function malloc(n: u32): usize {
+  // Payload sizes are multiples of 8 (at least 8), so any freed block can serve its class.
+  if (n > 0xfffffff0) fatal("opa_malloc: failed");
+  let size: u32 = (n + 7) & ~7;
+  if (size == 0) size = 8;
+  const cls = classOf(size);
+  const head = HEADS + (cls << 2);
+  let p = <usize>load<u32>(head);
+  if (p != 0) {
+    if (cls != LARGE) {
+      store<u32>(head, load<u32>(p));
+      store<u32>(p - 4, MAGIC_USED);
+      return p;
+    }
+    // Large blocks: first fit among the first few, no splitting.
+    let prev = head;
+    for (let k = 0; p != 0 && k < 16; k++) {
+      if (load<u32>(p - 8) >= size) {
+        store<u32>(prev, load<u32>(p));
+        store<u32>(p - 4, MAGIC_USED);
+        return p;
+      }
+      prev = p;
+      p = <usize>load<u32>(p);
+    }
+  }
+  const start = ((heapPtr + 7) & ~<usize>7) + 8;
+  const end = start + size;
+  if (end < start) fatal("opa_malloc: failed");
+  ensure(end);
+  store<u32>(start - 8, size);
+  store<u32>(start - 4, MAGIC_USED);
+  heapPtr = end;
+  return start;
+}
+
+export function free(p: usize): void {
+  if (p < heapStart + 8 || p >= heapPtr || (p & 7) != 0) return;
+  if (load<u32>(p - 4) != MAGIC_USED) return;
+  const size = load<u32>(p - 8);
+  if (p + size > heapPtr) return;
+  if (p + size == heapPtr) {
+    // Top of the heap: give it back to the bump pointer.
+    heapPtr = p - 8;
+    store<u32>(p - 4, MAGIC_FREE);
+    return;
+  }
+  const head = HEADS + (classOf(size) << 2);
+  store<u32>(p - 4, MAGIC_FREE);
+  store<u32>(p, load<u32>(head));
+  store<u32>(head, <u32>p);
+}
+
+/** Grows block `p` (payload `old` bytes) to at least `n` bytes in place when it is the heap's top block. */
+export function tryExtend(p: usize, n: u32): bool {
+  const size = load<u32>(p - 8);
+  if (p + size != heapPtr) return false;
+  const newSize: u32 = (n + 7) & ~7;
+  if (newSize <= size) return true;
+  ensure(p + newSize);
+  store<u32>(p - 8, newSize);
+  heapPtr = p + newSize;
+  return true;
+}
+
+/** Reallocates: in place at the top of the heap, else malloc + copy + free. */
+export function realloc(p: usize, oldLen: u32, n: u32): usize {
+  if (tryExtend(p, n)) return p;
+  const q = malloc(n);
+  memory.copy(q, p, oldLen);
+  free(p);
+  return q;
+}
+
+export function blockSize(p: usize): u32 {
+  return load<u32>(p - 8);
+}
+
+export function stashBlocks(): void {
+  memory.copy(STASH, HEADS, (SMALL_CLASSES + 1) << 2);
+  memory.fill(HEADS, 0, (SMALL_CLASSES + 1) << 2);
+}
+
+export function restoreBlocks(): void {
+  memory.copy(HEADS, STASH, (SMALL_CLASSES + 1) << 2);
+  memory.fill(STASH, 0, (SMALL_CLASSES + 1) << 2);
+}
+
+export function clearStash(): void {
+  memory.fill(STASH, 0, (SMALL_CLASSES + 1) << 2);
+}

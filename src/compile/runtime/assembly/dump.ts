@@ -1,0 +1,63 @@
+// Value → text. JSON mode (opa_json_dump, bufValue): sets become arrays and non-string object keys
+// are JSON-encoded and used as string keys. Rego mode (opa_value_dump): sets are `{a,b}` / `set()`
+// and non-string keys stay raw, so Go hosts can `ast.ParseTerm` the output.
+import { bufAscii, bufByte, bufBytes, bufJsonString, bufNew, bufPtr, bufLen } from "./buf";
+import { free } from "./alloc";
+import { TAG_NULL, TAG_BOOL, TAG_NUMBER, TAG_STRING, TAG_ARRAY, TAG_OBJECT, TAG_SET } from "./value";
+
+export function dumpValue(b: usize, v: usize, rego: bool): void {
+  switch (load<u32>(v)) {
+    case TAG_NULL:
+      bufAscii(b, "null");
+      return;
+    case TAG_BOOL:
+      if (load<u32>(v, 4) != 0) bufAscii(b, "true");
+      else bufAscii(b, "false");
+      return;
+    case TAG_NUMBER:
+      bufBytes(b, v + 16, load<u32>(v, 4));
+      return;
+    case TAG_STRING:
+      bufJsonString(b, <usize>load<u32>(v, 8), load<u32>(v, 4));
+      return;
+    case TAG_ARRAY:
+    case TAG_SET: {
+      const n = load<u32>(v, 4);
+      const items = <usize>load<u32>(v, 12);
+      const set = rego && load<u32>(v) == TAG_SET;
+      if (set && n == 0) {
+        bufAscii(b, "set()");
+        return;
+      }
+      bufByte(b, set ? 0x7b : 0x5b);
+      for (let i: u32 = 0; i < n; i++) {
+        if (i > 0) bufByte(b, 0x2c);
+        dumpValue(b, <usize>load<u32>(items + (<usize>i << 2)), rego);
+      }
+      bufByte(b, set ? 0x7d : 0x5d);
+      return;
+    }
+    case TAG_OBJECT: {
+      const n = load<u32>(v, 4);
+      const entries = <usize>load<u32>(v, 12);
+      bufByte(b, 0x7b);
+      for (let i: u32 = 0; i < n; i++) {
+        if (i > 0) bufByte(b, 0x2c);
+        const k = <usize>load<u32>(entries + (<usize>i << 3));
+        if (load<u32>(k) == TAG_STRING || rego) {
+          dumpValue(b, k, rego);
+        } else {
+          const t = bufNew(32);
+          dumpValue(t, k, false);
+          bufJsonString(b, bufPtr(t), bufLen(t));
+          free(bufPtr(t));
+          free(t);
+        }
+        bufByte(b, 0x3a);
+        dumpValue(b, <usize>load<u32>(entries + (<usize>i << 3), 4), rego);
+      }
+      bufByte(b, 0x7d);
+      return;
+    }
+  }
+}

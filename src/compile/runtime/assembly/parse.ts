@@ -1,0 +1,371 @@
+// Iterative JSON / Rego-value parser. No recursion: open containers live on a static frame stack
+// (depth limit 1000) and their items on a scratch stack, so hostile nesting fails cleanly (0)
+// instead of overflowing the wasm stack. Strings are copied and validated as strict UTF-8;
+// `\u` escapes of lone surrogates become WTF-8 3-byte sequences, pairs become 4-byte UTF-8.
+// Trailing bytes after the first complete value are ignored (as OPA's parser does).
+import { malloc, free } from "./alloc";
+import { parseNumber } from "./num";
+import {
+  TAG_ARRAY, TAG_OBJECT, TAG_SET, TAG_STRING,
+  newArray, newBool, newNull, newNumber, newObject, newStringCap, setStringLen, valueEquals,
+} from "./value";
+
+export const MAX_DEPTH: i32 = 1000;
+
+// Frame kinds
+const F_ARRAY: u32 = 1;
+const F_SET: u32 = 2;
+const F_OBJ_KEY: u32 = 3; // expecting a key
+const F_OBJ_VALUE: u32 = 4; // expecting a value after ':'
+const F_BRACE_FIRST: u32 = 5; // Rego: first element after '{' (object key or set element)
+
+const FRAMES = memory.data((MAX_DEPTH + 2) << 3, 8); // [kind u32][items start u32]
+const ITEMS_STATIC_CAP: u32 = 1024;
+const ITEMS_STATIC = memory.data(<i32>(ITEMS_STATIC_CAP << 2), 8);
+
+let items: usize = 0;
+let itemsLen: u32 = 0;
+let itemsCap: u32 = 0;
+
+let pos: usize = 0;
+let end: usize = 0;
+
+function pushItem(v: usize): void {
+  if (itemsLen == itemsCap) {
+    const cap = itemsCap << 1;
+    const p = malloc(cap << 2);
+    memory.copy(p, items, <usize>itemsLen << 2);
+    if (items != ITEMS_STATIC) free(items);
+    items = p;
+    itemsCap = cap;
+  }
+  store<u32>(items + (<usize>itemsLen << 2), <u32>v);
+  itemsLen++;
+}
+
+// @ts-ignore: decorator
+@inline
+function skipWs(): void {
+  while (pos < end) {
+    const c = load<u8>(pos);
+    if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
+    pos++;
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function peek(): u32 {
+  return pos < end ? <u32>load<u8>(pos) : 0x100;
+}
+
+function literal(word: u64, n: u32): bool {
+  // word: the literal's bytes, little-endian
+  if (end - pos < n) return false;
+  for (let i: u32 = 0; i < n; i++) {
+    if (<u64>load<u8>(pos + i) != ((word >> (i << 3)) & 0xff)) return false;
+  }
+  pos += n;
+  return true;
+}
+
+// @ts-ignore: decorator
+@inline
+function isDigit(c: u32): bool {
+  return c - 0x30 < 10;
+}
+
+function parseNumberValue(): usize {
+  const start = pos;
+  if (peek() == 0x2d) pos++;
+  let c = peek();
+  if (c == 0x30) {
+    pos++;
+  } else if (c - 0x31 < 9) {
+    pos++;
+    while (isDigit(peek())) pos++;
+  } else {
+    return 0;
+  }
+  if (peek() == 0x2e) {
+    pos++;
+    if (!isDigit(peek())) return 0;
+    while (isDigit(peek())) pos++;
+  }
+  c = peek();
+  if (c == 0x65 || c == 0x45) {
+    pos++;
+    c = peek();
+    if (c == 0x2b || c == 0x2d) pos++;
+    if (!isDigit(peek())) return 0;
+    while (isDigit(peek())) pos++;
+  }
+  const n = <u32>(pos - start);
+  return newNumber(start, n, parseNumber(start, n));
+}
+
+function hexVal(c: u32): i32 {
+  if (c - 0x30 < 10) return <i32>(c - 0x30);
+  const l = c | 0x20;
+  if (l - 0x61 < 6) return <i32>(l - 0x61 + 10);
+  return -1;
+}
+
+/** Reads 4 hex digits at p, or -1. */
+function hex4(p: usize): i32 {
+  const a = hexVal(load<u8>(p)), b = hexVal(load<u8>(p, 1)), c = hexVal(load<u8>(p, 2)), d = hexVal(load<u8>(p, 3));
+  if ((a | b | c | d) < 0) return -1;
+  return (a << 12) | (b << 8) | (c << 4) | d;
+}
+
+// @ts-ignore: decorator
+@inline
+function isCont(c: u32): bool {
+  return (c & 0xc0) == 0x80;
+}
+
+function parseString(): usize {
+  // pos is at the opening quote. First find the closing quote (raw length bounds the output).
+  const start = pos + 1;
+  let p = start;
+  let simple = true;
+  while (true) {
+    if (p >= end) return 0;
+    const c = load<u8>(p);
+    if (c == 0x22) break;
+    if (c == 0x5c) {
+      simple = false;
+      p += 2;
+      continue;
+    }
+    if (c < 0x20) return 0;
+    if (c >= 0x80) simple = false;
+    p++;
+  }
+  if (p >= end) return 0;
+  const rawLen = <u32>(p - start);
+  const v = newStringCap(rawLen);
+  let d = v + 12;
+  if (simple) {
+    memory.copy(d, start, rawLen);
+    setStringLen(v, rawLen);
+    pos = p + 1;
+    return v;
+  }
+  const stop = p;
+  p = start;
+  while (p < stop) {
+    const c = <u32>load<u8>(p);
+    if (c < 0x80) {
+      if (c != 0x5c) {
+        store<u8>(d++, <u8>c);
+        p++;
+        continue;
+      }
+      // escape
+      const e = <u32>load<u8>(p + 1);
+      p += 2;
+      let ch: u32 = 0;
+      switch (e) {
+        case 0x22: ch = 0x22; break;
+        case 0x5c: ch = 0x5c; break;
+        case 0x2f: ch = 0x2f; break;
+        case 0x62: ch = 0x08; break;
+        case 0x66: ch = 0x0c; break;
+        case 0x6e: ch = 0x0a; break;
+        case 0x72: ch = 0x0d; break;
+        case 0x74: ch = 0x09; break;
+        case 0x75: {
+          if (stop - p < 4) return 0;
+          const u = hex4(p);
+          if (u < 0) return 0;
+          p += 4;
+          let cp = <u32>u;
+          if (cp - 0xd800 < 0x400 && stop - p >= 6 && load<u8>(p) == 0x5c && load<u8>(p, 1) == 0x75) {
+            const lo = hex4(p + 2);
+            if (lo >= 0xdc00 && lo <= 0xdfff) {
+              cp = 0x10000 + ((cp - 0xd800) << 10) + (<u32>lo - 0xdc00);
+              p += 6;
+            }
+          }
+          if (cp < 0x80) {
+            store<u8>(d++, <u8>cp);
+          } else if (cp < 0x800) {
+            store<u8>(d, <u8>(0xc0 | (cp >> 6)));
+            store<u8>(d, <u8>(0x80 | (cp & 0x3f)), 1);
+            d += 2;
+          } else if (cp < 0x10000) {
+            // includes lone surrogates (WTF-8)
+            store<u8>(d, <u8>(0xe0 | (cp >> 12)));
+            store<u8>(d, <u8>(0x80 | ((cp >> 6) & 0x3f)), 1);
+            store<u8>(d, <u8>(0x80 | (cp & 0x3f)), 2);
+            d += 3;
+          } else {
+            store<u8>(d, <u8>(0xf0 | (cp >> 18)));
+            store<u8>(d, <u8>(0x80 | ((cp >> 12) & 0x3f)), 1);
+            store<u8>(d, <u8>(0x80 | ((cp >> 6) & 0x3f)), 2);
+            store<u8>(d, <u8>(0x80 | (cp & 0x3f)), 3);
+            d += 4;
+          }
+          continue;
+        }
+        default:
+          return 0;
+      }
+      store<u8>(d++, <u8>ch);
+      continue;
+    }
+    // Multi-byte UTF-8, strictly validated (no overlongs, no encoded surrogates, <= U+10FFFF).
+    let n: u32 = 0;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 2;
+      if (stop - p < 2 || !isCont(load<u8>(p + 1))) return 0;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 3;
+      if (stop - p < 3) return 0;
+      const c1 = <u32>load<u8>(p + 1);
+      if (c == 0xe0 ? (c1 < 0xa0 || c1 > 0xbf) : c == 0xed ? (c1 < 0x80 || c1 > 0x9f) : !isCont(c1)) return 0;
+      if (!isCont(load<u8>(p + 2))) return 0;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 4;
+      if (stop - p < 4) return 0;
+      const c1 = <u32>load<u8>(p + 1);
+      if (c == 0xf0 ? (c1 < 0x90 || c1 > 0xbf) : c == 0xf4 ? (c1 < 0x80 || c1 > 0x8f) : !isCont(c1)) return 0;
+      if (!isCont(load<u8>(p + 2)) || !isCont(load<u8>(p + 3))) return 0;
+    } else {
+      return 0;
+    }
+    memory.copy(d, p, n);
+    d += n;
+    p += n;
+  }
+  setStringLen(v, <u32>(d - (v + 12)));
+  pos = stop + 1;
+  return v;
+}
+
+/** Removes later duplicates from items[start..itemsLen) (set semantics), returns the new count. */
+function dedupe(start: u32): u32 {
+  let w = start;
+  for (let i = start; i < itemsLen; i++) {
+    const x = <usize>load<u32>(items + (<usize>i << 2));
+    let dup = false;
+    for (let j = start; j < w; j++) {
+      if (valueEquals(<usize>load<u32>(items + (<usize>j << 2)), x)) {
+        dup = true;
+        break;
+      }
+    }
+    if (!dup) {
+      store<u32>(items + (<usize>w << 2), <u32>x);
+      w++;
+    }
+  }
+  return w - start;
+}
+
+function parse(ptr: usize, len: u32, rego: bool): usize {
+  pos = ptr;
+  end = ptr + len;
+  items = ITEMS_STATIC;
+  itemsCap = ITEMS_STATIC_CAP;
+  itemsLen = 0;
+  const result = parseLoop(rego);
+  if (items != ITEMS_STATIC) free(items);
+  items = 0;
+  return result;
+}
+
+function parseLoop(rego: bool): usize {
+  let depth: i32 = 0;
+  while (true) {
+    // Expect a value.
+    skipWs();
+    const c = peek();
+    let v: usize = 0;
+    if (depth > 0 && !rego && load<u32>(FRAMES + (<usize>depth << 3)) == F_OBJ_KEY && c != 0x22) return 0;
+    if (c == 0x7b || c == 0x5b) {
+      pos++;
+      skipWs();
+      const close = c == 0x7b ? 0x7d : 0x5d;
+      if (peek() == close) {
+        pos++;
+        v = c == 0x7b ? newObject(0, 0, 0) : newArray(TAG_ARRAY, 0, 0);
+      } else {
+        if (depth >= MAX_DEPTH) return 0;
+        depth++;
+        const f = FRAMES + (<usize>depth << 3);
+        store<u32>(f, c == 0x5b ? F_ARRAY : rego ? F_BRACE_FIRST : F_OBJ_KEY);
+        store<u32>(f, itemsLen, 4);
+        continue;
+      }
+    } else if (c == 0x22) {
+      v = parseString();
+    } else if (c == 0x2d || isDigit(c)) {
+      v = parseNumberValue();
+    } else if (c == 0x74) {
+      if (literal(0x65757274, 4)) v = newBool(true);
+    } else if (c == 0x66) {
+      if (literal(0x65736c6166, 5)) v = newBool(false);
+    } else if (c == 0x6e) {
+      if (literal(0x6c6c756e, 4)) v = newNull();
+    } else if (c == 0x73 && rego) {
+      if (literal(0x2928746573, 5)) v = newArray(TAG_SET, 0, 0);
+    }
+    if (v == 0) return 0;
+
+    // Attach the value to the open containers, closing as many as end here.
+    while (true) {
+      if (depth == 0) return v;
+      const f = FRAMES + (<usize>depth << 3);
+      let kind = load<u32>(f);
+      skipWs();
+      const s = peek();
+      if (kind == F_OBJ_KEY || kind == F_BRACE_FIRST) {
+        if (s == 0x3a) {
+          if (kind == F_OBJ_KEY && load<u32>(v) != TAG_STRING) return 0;
+          pos++;
+          pushItem(v);
+          store<u32>(f, F_OBJ_VALUE);
+          break;
+        }
+        if (kind == F_OBJ_KEY) return 0;
+        kind = F_SET;
+        store<u32>(f, F_SET);
+      }
+      pushItem(v);
+      if (s == 0x2c) {
+        pos++;
+        if (kind == F_OBJ_VALUE) store<u32>(f, F_OBJ_KEY);
+        break;
+      }
+      const start = load<u32>(f, 4);
+      if (kind == F_ARRAY) {
+        if (s != 0x5d) return 0;
+        v = newArray(TAG_ARRAY, items + (<usize>start << 2), itemsLen - start);
+      } else if (kind == F_SET) {
+        if (s != 0x7d) return 0;
+        const n = dedupe(start);
+        v = newArray(TAG_SET, items + (<usize>start << 2), n);
+      } else {
+        if (s != 0x7d) return 0;
+        const n = (itemsLen - start) >> 1;
+        v = newObject(items + (<usize>start << 2), n, n);
+      }
+      pos++;
+      itemsLen = start;
+      depth--;
+    }
+  }
+  return 0;
+}
+
+/** Parses JSON text into a value; 0 on failure (invalid JSON or UTF-8, nesting deeper than 1000). */
+export function parseJson(ptr: usize, len: u32): usize {
+  return parse(ptr, len, false);
+}
+
+/** Like parseJson, plus Rego set literals `{1,"a"}` / `set()` and non-string object keys. */
+export function parseValue(ptr: usize, len: u32): usize {
+  return parse(ptr, len, true);
+}

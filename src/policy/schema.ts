@@ -57,17 +57,21 @@ function run<T>(validate: ValidateFunction<T>, file: SourceFile, entryName: stri
 }
 
 /**
- * Drops ajv's bookkeeping: `if` summaries, the per-branch errors of an `anyOf`/`oneOf` (the
- * combinator error itself gets one clear message), and route-key patterns (checked more precisely
- * by parseRouteKey).
+ * Drops ajv's bookkeeping: `if` summaries, the per-branch errors of an `anyOf`/`oneOf` and the
+ * inner errors of `propertyNames` (the combinator error itself gets one clear message), and
+ * route-key patterns (checked more precisely by parseRouteKey). ajv restarts `schemaPath` at each
+ * `$ref`, so a branch is recognised by sharing its combinator's instance and schema path.
  */
 function relevant(errors: readonly ErrorObject[]): ErrorObject[] {
-  const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+  const combinators = errors
+    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
+    .map((e) => ({ instancePath: e.instancePath, schemaPath: `${e.schemaPath}/` }));
   return errors.filter(
     (e) =>
       e.keyword !== 'if' &&
-      !e.schemaPath.startsWith('#/$defs/routes/propertyNames') &&
-      !combinators.some((c) => e.schemaPath.startsWith(c)),
+      !('propertyName' in e) &&
+      !(e.keyword === 'propertyNames' && e.instancePath === '/routes') &&
+      !combinators.some((c) => e.instancePath === c.instancePath && e.schemaPath.startsWith(c.schemaPath)),
   );
 }
 

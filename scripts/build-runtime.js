@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Compiles the AssemblyScript runtime (src/compile/runtime/assembly) to lib/compile/runtime.wasm.
 //   node scripts/build-runtime.js                      → lib/compile/runtime.wasm (entry abi.ts)
-//   node scripts/build-runtime.js --entry <ts> --out <wasm>   (tests build a variant with extra exports)
+//   node scripts/build-runtime.js [--assembly <dir>] [--entry <ts>] [--out <wasm>]
+//     (tests build a copy of the sources with a stub policy and extra exports)
 // Flags: imported memory, stub runtime (no GC: the OPA ABI owns the heap), our own abort
 // (imports env.opa_abort instead of env.abort), static data from 64 KiB like OPA's layout.
 import { mkdirSync } from 'node:fs';
@@ -12,15 +13,21 @@ import asc from 'assemblyscript/asc';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const assemblyDir = resolve(root, 'src/compile/runtime/assembly');
 
-export async function buildRuntime({ entry = resolve(assemblyDir, 'abi.ts'), out = resolve(root, 'lib/compile/runtime.wasm') } = {}) {
+export async function buildRuntime({
+  assembly = assemblyDir,
+  entry = resolve(assembly, 'abi.ts'),
+  out = resolve(root, 'lib/compile/runtime.wasm'),
+} = {}) {
   mkdirSync(dirname(out), { recursive: true });
-  const rel = (p) => relative(root, p).split('\\').join('/');
+  // Paths relative to the AssemblyScript source root (asc --baseDir), so a copy elsewhere builds too.
+  const rel = (p) => relative(assembly, p).split('\\').join('/');
   const args = [
     rel(entry),
+    '--baseDir', assembly,
     '--outFile', rel(out),
     '--importMemory',
     '--runtime', 'stub',
-    '--use', `abort=${rel(resolve(assemblyDir, 'env'))}/cgAbort`,
+    '--use', 'abort=env/cgAbort',
     '--memoryBase', '65536',
     '--optimizeLevel', '3',
     '--shrinkLevel', '0',
@@ -46,6 +53,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const options = {};
   if (opt('--entry')) options.entry = opt('--entry');
   if (opt('--out')) options.out = opt('--out');
+  if (opt('--assembly')) options.assembly = opt('--assembly');
   process.chdir(root);
   buildRuntime(options).then(
     (out) => console.log(`built ${relative(root, out)}`),

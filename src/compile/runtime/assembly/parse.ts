@@ -285,6 +285,7 @@ function parseLoop(rego: bool): usize {
     let v: usize = 0;
     if (depth > 0 && !rego && load<u32>(FRAMES + (<usize>depth << 3)) == F_OBJ_KEY && c != 0x22) return 0;
     if (c == 0x7b || c == 0x5b) {
+      if (depth >= MAX_DEPTH) return 0; // counts empty containers too: `[[]]` is depth 2
       pos++;
       skipWs();
       const close = c == 0x7b ? 0x7d : 0x5d;
@@ -292,7 +293,6 @@ function parseLoop(rego: bool): usize {
         pos++;
         v = c == 0x7b ? newObject(0, 0, 0) : newArray(TAG_ARRAY, 0, 0);
       } else {
-        if (depth >= MAX_DEPTH) return 0;
         depth++;
         const f = FRAMES + (<usize>depth << 3);
         store<u32>(f, c == 0x5b ? F_ARRAY : rego ? F_BRACE_FIRST : F_OBJ_KEY);

@@ -1,15 +1,686 @@
-// PLACEHOLDER: the policy engineer replaces this file with the decision evaluator.
-// Contract: policyInit() runs once from the module start function (after heap init);
-// policyEval(entrypoint, input (0 = undefined), out buf) appends the result value's JSON.
+// The decision: src/decision/*.ts (the reference evaluator) run over the policy table that
+// src/compile/encode wrote. Same order of input checks, path canonical form on UTF-8 bytes, route
+// selection through the key index and the path trie, every check kind with the reference's reasons.
+// Reasons are precomputed JSON text split at their holes (the claim seen, a computed age, a path
+// parameter), so a decision mostly copies bytes. No managed allocations: table memory, the runtime's
+// values, and buffers on the ABI heap (which the host resets before every evaluation).
 import { malloc } from "../alloc";
-import { bufAscii } from "../buf";
+import { fatal } from "../env";
+import { bufByte, bufBytes, bufJsonString, bufLen, bufNumber, bufValue, bufAscii } from "../buf";
+import {
+  TAG_ARRAY,
+  TAG_BOOL,
+  TAG_NULL,
+  TAG_NUMBER,
+  TAG_OBJECT,
+  TAG_STRING,
+  arrayGet,
+  arrayLen,
+  boolValue,
+  bytesEqual,
+  numberF64,
+  objectGet,
+  parseJson,
+  stringLen,
+  stringPtr,
+  valueEquals,
+  valueTag,
+} from "../value";
 import { __claimguard_table_copy, __claimguard_table_size } from "../table";
+import * as F from "./format";
 
-export function policyInit(): void {
-  const n = <u32>__claimguard_table_size();
-  if (n != 0) __claimguard_table_copy(malloc(n));
+// ---------------------------------------------------------------------------------------------
+// The table, copied once into persistent heap memory by policyInit.
+
+let T: usize = 0;
+let STR_DIR: usize = 0;
+let CONSTS: usize = 0;
+/** Parsed policy values (claims equals/anyOf), one value address per slot. */
+let VALUES: usize = 0;
+let ROUTES_DIR: usize = 0;
+let KEY_INDEX: usize = 0;
+let KEY_MASK: u32 = 0;
+let NODES: usize = 0;
+let EDGE_INDEX: usize = 0;
+let EDGE_MASK: u32 = 0;
+let DEFAULT_ROUTE: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function hdr(off: u32): u32 {
+  return load<u32>(T + off);
+}
+// @ts-ignore: decorator
+@inline function sPtr(id: u32): usize {
+  return T + <usize>load<u32>(STR_DIR + (<usize>id << 3));
+}
+// @ts-ignore: decorator
+@inline function sLen(id: u32): u32 {
+  return load<u32>(STR_DIR + (<usize>id << 3), 4);
+}
+// @ts-ignore: decorator
+@inline function constId(k: u32): u32 {
+  return load<u32>(CONSTS + (<usize>k << 2));
 }
 
+// The linker replaces the two placeholders' bodies, so no copy of them may be inlined here. binaryen
+// inlines small direct callees whatever their bodies say; calling through function references it
+// cannot resolve (mutable globals, loaded at run time) keeps the calls real.
+let tableSizeFn: () => usize = __claimguard_table_size;
+let tableCopyFn: (dst: usize) => void = __claimguard_table_copy;
+
+export function policyInit(): void {
+  const size = <u32>tableSizeFn();
+  if (size < 80) fatal("claimguard: policy table missing");
+  T = malloc(size);
+  tableCopyFn(T);
+  if (hdr(F.H_MAGIC) != F.TABLE_MAGIC || hdr(F.H_VERSION) != F.TABLE_VERSION || hdr(F.H_SIZE) != size) {
+    fatal("claimguard: policy table version mismatch");
+  }
+  if (hdr(F.H_CONST_COUNT) != F.C_COUNT) fatal("claimguard: policy table constants mismatch");
+  STR_DIR = T + hdr(F.H_STR_DIR);
+  CONSTS = T + hdr(F.H_CONSTS);
+  ROUTES_DIR = T + hdr(F.H_ROUTES_DIR);
+  KEY_INDEX = T + hdr(F.H_KEY_INDEX);
+  KEY_MASK = hdr(F.H_KEY_MASK);
+  NODES = T + hdr(F.H_NODES);
+  EDGE_INDEX = T + hdr(F.H_EDGE_INDEX);
+  EDGE_MASK = hdr(F.H_EDGE_MASK);
+  DEFAULT_ROUTE = hdr(F.H_DEFAULT_ROUTE);
+  const n = hdr(F.H_VALUE_COUNT);
+  const texts = T + hdr(F.H_VALUES);
+  VALUES = malloc(n << 2);
+  for (let i: u32 = 0; i < n; i++) {
+    const id = load<u32>(texts + (<usize>i << 2));
+    const v = parseJson(sPtr(id), sLen(id));
+    if (v == 0) fatal("claimguard: policy value does not parse");
+    store<u32>(VALUES + (<usize>i << 2), <u32>v);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-evaluation state (set at the start of every decision).
+
+let OUT: usize = 0;
+let TOKEN: usize = 0;
+let NOW: f64 = 0;
+let REASONS: u32 = 0;
+
+const MODE_NONE: u32 = 0; // `$default` fallback: no parameters
+const MODE_GIVEN: u32 = 1; // routeKey hit: request.pathParameters
+const MODE_CAPTURED: u32 = 2; // matched by path: captured from the segments
+let PARAM_MODE: u32 = MODE_NONE;
+let PATH_PARAMS: usize = 0;
+let ROUTE: usize = 0; // the route record's address
+let PARAM_PTR: usize = 0;
+let PARAM_LEN: u32 = 0;
+
+/** Segments of the request path: (start address, length, fnv1a hash) × SEG_COUNT. */
+let SEGS: usize = 0;
+let SEG_COUNT: u32 = 0;
+let PATH_END: usize = 0;
+let METHOD: i32 = -1;
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers.
+
+function emitStr(id: u32): void {
+  bufBytes(OUT, sPtr(id), sLen(id));
+}
+function emitConst(k: u32): void {
+  emitStr(constId(k));
+}
+function constEquals(k: u32, p: usize, n: u32): bool {
+  const id = constId(k);
+  return bytesEqual(sPtr(id), sLen(id), p, n);
+}
+/** Object member by a table string; 0 when absent. */
+function getStr(obj: usize, id: u32): usize {
+  return objectGet(obj, sPtr(id), sLen(id));
+}
+/** Like getStr, with JSON null read as absent (`isMissing`). */
+function getPresent(obj: usize, id: u32): usize {
+  const v = objectGet(obj, sPtr(id), sLen(id));
+  return v != 0 && valueTag(v) == TAG_NULL ? 0 : v;
+}
+
+// @ts-ignore: decorator
+@inline function fnvStep(h: u32, c: u32): u32 {
+  return (h ^ c) * 0x01000193;
+}
+function fmix32(x: u32): u32 {
+  x ^= x >> 16;
+  x *= 0x85ebca6b;
+  x ^= x >> 13;
+  x *= 0xc2b2ae35;
+  x ^= x >> 16;
+  return x;
+}
+function fnv1a(p: usize, n: u32): u32 {
+  let h: u32 = 0x811c9dc5;
+  for (let i: u32 = 0; i < n; i++) h = fnvStep(h, <u32>load<u8>(p + i));
+  return h;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Path canonical form (path.ts): on UTF-8 bytes. JS refuses code units < 0x20, 0x7f..0x9f, `\`
+// and `%`; in UTF-8 those are bytes < 0x20, 0x7f, 0x5c, 0x25 and the pairs C2 80..C2 9F.
+
+function splitPath(p: usize, n: u32): bool {
+  if (n == 0 || load<u8>(p) != 0x2f) return false;
+  let slashes: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const c = <u32>load<u8>(p + i);
+    if (c < 0x20 || c == 0x7f || c == 0x5c || c == 0x25) return false;
+    if (c == 0xc2 && i + 1 < n) {
+      const d = <u32>load<u8>(p + i + 1);
+      if (d >= 0x80 && d <= 0x9f) return false;
+    }
+    if (c == 0x2f) slashes++;
+  }
+  PATH_END = p + n;
+  if (n == 1) {
+    SEG_COUNT = 0;
+    return true;
+  }
+  SEG_COUNT = slashes;
+  SEGS = malloc(slashes * 12);
+  let k: usize = 0;
+  let start: usize = p + 1;
+  let h: u32 = 0x811c9dc5;
+  for (let q: usize = p + 1; ; q++) {
+    if (q == PATH_END || load<u8>(q) == 0x2f) {
+      const len = <u32>(q - start);
+      if (len == 0) return false;
+      if (load<u8>(start) == 0x2e && (len == 1 || (len == 2 && load<u8>(start + 1) == 0x2e))) return false;
+      const s = SEGS + k * 12;
+      store<u32>(s, <u32>start);
+      store<u32>(s, len, 4);
+      store<u32>(s, h, 8);
+      k++;
+      if (q == PATH_END) break;
+      start = q + 1;
+      h = 0x811c9dc5;
+    } else {
+      h = fnvStep(h, <u32>load<u8>(q));
+    }
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Route selection (route-select.ts): routeKey hit, else the best path match, else `$default`.
+
+function routeRecord(id1: u32): usize {
+  return T + <usize>load<u32>(ROUTES_DIR + (<usize>(id1 - 1) << 2));
+}
+
+/** Route id + 1 whose key is exactly these bytes, or 0. */
+function keyLookup(p: usize, n: u32): u32 {
+  const h = fmix32(fnv1a(p, n));
+  let i = h & KEY_MASK;
+  while (true) {
+    const slot = KEY_INDEX + (<usize>i << 3);
+    const r = load<u32>(slot, 4);
+    if (r == 0) return 0;
+    if (load<u32>(slot) == h) {
+      const key = load<u32>(routeRecord(r));
+      if (bytesEqual(sPtr(key), sLen(key), p, n)) return r;
+    }
+    i = (i + 1) & KEY_MASK;
+  }
+  return 0;
+}
+
+function literalChild(node: u32, seg: usize): u32 {
+  const h = fmix32(load<u32>(seg, 8) ^ ((node + 1) * 0x9e3779b1));
+  let i = h & EDGE_MASK;
+  while (true) {
+    const slot = EDGE_INDEX + (<usize>i << 4);
+    const child = load<u32>(slot, 12);
+    if (child == 0) return 0;
+    if (load<u32>(slot) == h && load<u32>(slot, 4) == node) {
+      const id = load<u32>(slot, 8);
+      if (bytesEqual(sPtr(id), sLen(id), <usize>load<u32>(seg), load<u32>(seg, 4))) return child;
+    }
+    i = (i + 1) & EDGE_MASK;
+  }
+  return 0;
+}
+
+/** The node's route for the request method, else its ANY route; id + 1 or 0. */
+function terminal(node: u32): u32 {
+  const off = load<u32>(NODES + (<usize>node << 4), 8);
+  if (off == 0) return 0;
+  const t = T + <usize>off;
+  if (METHOD >= 0) {
+    const r = load<u32>(t + (<usize>METHOD << 2));
+    if (r != 0) return r;
+  }
+  return load<u32>(t, F.METHOD_ANY << 2);
+}
+
+/**
+ * Depth-first in literal → {param} → {greedy+} order, exact method before ANY at each terminal:
+ * the first hit is the reference's best match (compareRoutes is that lexicographic order).
+ */
+function matchFrom(node: u32, depth: u32): u32 {
+  if (depth == SEG_COUNT) return terminal(node);
+  const rec = NODES + (<usize>node << 4);
+  const lit = literalChild(node, SEGS + <usize>depth * 12);
+  if (lit != 0) {
+    const r = matchFrom(lit, depth + 1);
+    if (r != 0) return r;
+  }
+  const param = load<u32>(rec);
+  if (param != 0) {
+    const r = matchFrom(param, depth + 1);
+    if (r != 0) return r;
+  }
+  const greedy = load<u32>(rec, 4);
+  if (greedy != 0) return terminal(greedy); // depth < SEG_COUNT: at least one segment left
+  return 0;
+}
+
+function methodIndex(p: usize, n: u32): i32 {
+  for (let m: u32 = 0; m < F.METHOD_COUNT; m++) {
+    if (constEquals(F.C_M_GET + m, p, n)) return <i32>m;
+  }
+  return -1;
+}
+
+/** Sets PARAM_PTR/LEN to the named path parameter (pathParam in route-select.ts); false when absent. */
+function findParam(name: u32): bool {
+  if (PARAM_MODE == MODE_GIVEN) {
+    if (PATH_PARAMS == 0) return false;
+    const v = getStr(PATH_PARAMS, name);
+    if (v == 0 || valueTag(v) != TAG_STRING) return false;
+    PARAM_PTR = stringPtr(v);
+    PARAM_LEN = stringLen(v);
+    return true;
+  }
+  if (PARAM_MODE == MODE_CAPTURED) {
+    // Names are interned, so equal names have equal ids; the last one written wins, as in matchTemplate.
+    const n = load<u32>(ROUTE, 16);
+    for (let j = <i32>n - 1; j >= 0; j--) {
+      const e = ROUTE + 20 + (<usize>j << 3);
+      if (load<u32>(e) != name) continue;
+      const at = load<u32>(e, 4);
+      const seg = SEGS + <usize>(at & ~F.PARAM_GREEDY) * 12;
+      PARAM_PTR = <usize>load<u32>(seg);
+      PARAM_LEN = (at & F.PARAM_GREEDY) != 0 ? <u32>(PATH_END - PARAM_PTR) : load<u32>(seg, 4);
+      return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reasons: a failure is a piece list [n, strId…]; pieces go around the holes.
+
+// @ts-ignore: decorator
+@inline function piece(f: u32, i: u32): void {
+  emitStr(load<u32>(T + <usize>f + 4 + (<usize>i << 2)));
+}
+function begin(): void {
+  if (REASONS != 0) bufByte(OUT, 0x2c);
+  REASONS++;
+}
+function fail0(f: u32): void {
+  begin();
+  piece(f, 0);
+}
+function failValue(f: u32, v: usize): void {
+  begin();
+  piece(f, 0);
+  bufValue(OUT, v);
+  piece(f, 1);
+}
+function failNumber(f: u32, x: f64): void {
+  begin();
+  piece(f, 0);
+  bufNumber(OUT, x);
+  piece(f, 1);
+}
+function failParam(f: u32): void {
+  begin();
+  piece(f, 0);
+  bufJsonString(OUT, PARAM_PTR, PARAM_LEN);
+  piece(f, 1);
+}
+function failParamValue(f: u32, v: usize): void {
+  begin();
+  piece(f, 0);
+  bufJsonString(OUT, PARAM_PTR, PARAM_LEN);
+  piece(f, 1);
+  bufValue(OUT, v);
+  piece(f, 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks (checks.ts). Each appends its reason when it fails; REASONS counts them.
+
+function isString(v: usize, id: u32): bool {
+  return bytesEqual(stringPtr(v), stringLen(v), sPtr(id), sLen(id));
+}
+function isStringArray(v: usize): bool {
+  if (valueTag(v) != TAG_ARRAY) return false;
+  const n = arrayLen(v);
+  for (let i: u32 = 0; i < n; i++) if (valueTag(arrayGet(v, i)) != TAG_STRING) return false;
+  return true;
+}
+/** `arr.includes(s)` for an array of strings and a table string. */
+function includes(arr: usize, id: u32): bool {
+  const n = arrayLen(arr);
+  const p = sPtr(id);
+  const len = sLen(id);
+  for (let i: u32 = 0; i < n; i++) {
+    const e = arrayGet(arr, i);
+    if (bytesEqual(stringPtr(e), stringLen(e), p, len)) return true;
+  }
+  return false;
+}
+/** A table list [n, strId…] contains the string value. */
+function listHas(list: u32, v: usize): bool {
+  const l = T + <usize>list;
+  const n = load<u32>(l);
+  for (let i: u32 = 0; i < n; i++) if (isString(v, load<u32>(l + 4 + (<usize>i << 2)))) return true;
+  return false;
+}
+
+/** checkAge: true when it reported a failure. `t` is milliseconds. */
+function ageFails(r: usize, claim: usize): bool {
+  if (load<u32>(r, F.W_HAS_MAX_AGE) == 0) return false;
+  const t = getStr(claim, constId(F.C_K_T));
+  if (t == 0 || valueTag(t) == TAG_NULL) {
+    fail0(load<u32>(r, F.W_A_WT_T_NONE));
+    return true;
+  }
+  if (valueTag(t) != TAG_NUMBER) {
+    failValue(load<u32>(r, F.W_A_WT_T), t);
+    return true;
+  }
+  const age = NOW - numberF64(t);
+  if (age <= load<f64>(r, F.W_MAX_AGE) * 1000) return false;
+  failNumber(load<u32>(r, F.W_A_EXPIRED), age / 1000);
+  return true;
+}
+
+function checkAudience(r: usize, claim: usize): void {
+  if (claim == 0) return fail0(load<u32>(r, F.W_MISSING));
+  const list = T + <usize>load<u32>(r, F.W_LIST);
+  const n = load<u32>(list);
+  const tag = valueTag(claim);
+  if (tag == TAG_STRING) {
+    for (let i: u32 = 0; i < n; i++) if (isString(claim, load<u32>(list + 4 + (<usize>i << 2)))) return;
+  } else if (isStringArray(claim)) {
+    for (let i: u32 = 0; i < n; i++) if (includes(claim, load<u32>(list + 4 + (<usize>i << 2)))) return;
+  } else {
+    return failValue(load<u32>(r, F.W_WRONG_TYPE), claim);
+  }
+  failValue(load<u32>(r, F.W_WRONG_VALUE), claim);
+}
+
+function checkIssuer(r: usize, claim: usize): void {
+  if (claim == 0) return fail0(load<u32>(r, F.W_MISSING));
+  if (valueTag(claim) != TAG_STRING) return failValue(load<u32>(r, F.W_WRONG_TYPE), claim);
+  if (isString(claim, load<u32>(r, F.W_EQUALS))) return;
+  failValue(load<u32>(r, F.W_WRONG_VALUE), claim);
+}
+
+function checkEmail(r: usize, claim: usize): void {
+  if (claim == 0) return fail0(load<u32>(r, F.W_A_MISSING));
+  if (valueTag(claim) != TAG_OBJECT) return failValue(load<u32>(r, F.W_A_WT_OBJECT), claim);
+  const v = getPresent(claim, constId(F.C_K_V));
+  if (v == 0) return fail0(load<u32>(r, F.W_A_MISSING));
+  if (valueTag(v) != TAG_BOOL) return failValue(load<u32>(r, F.W_A_WT_VALUE), v);
+  if (ageFails(r, claim)) return;
+  if (!boolValue(v)) fail0(load<u32>(r, F.W_E_WRONG_VALUE));
+}
+
+function checkList(r: usize, claim: usize): void {
+  if (claim == 0) return fail0(load<u32>(r, F.W_A_MISSING));
+  if (valueTag(claim) != TAG_OBJECT) return failValue(load<u32>(r, F.W_A_WT_OBJECT), claim);
+  const v = getPresent(claim, constId(F.C_K_V));
+  if (v == 0) return fail0(load<u32>(r, F.W_A_MISSING));
+  if (!isStringArray(v)) return failValue(load<u32>(r, F.W_A_WT_VALUE), v);
+  if (ageFails(r, claim)) return;
+  const anyOf = load<u32>(r, F.W_L_ANY);
+  if (anyOf != F.NONE) {
+    const l = T + <usize>anyOf;
+    const n = load<u32>(l);
+    let found = false;
+    for (let i: u32 = 0; i < n && !found; i++) found = includes(v, load<u32>(l + 4 + (<usize>i << 2)));
+    if (!found) return failValue(load<u32>(r, F.W_L_ANY_F), v);
+  }
+  const allOf = load<u32>(r, F.W_L_ALL);
+  if (allOf != F.NONE) {
+    const l = T + <usize>allOf;
+    const n = load<u32>(l);
+    for (let i: u32 = 0; i < n; i++) {
+      if (!includes(v, load<u32>(l + 4 + (<usize>i << 2)))) return failValue(load<u32>(r, F.W_L_ALL_F), v);
+    }
+  }
+  const noneOf = load<u32>(r, F.W_L_NONE);
+  if (noneOf != F.NONE) {
+    const l = T + <usize>noneOf;
+    const n = load<u32>(l);
+    for (let i: u32 = 0; i < n; i++) {
+      if (includes(v, load<u32>(l + 4 + (<usize>i << 2)))) return failValue(load<u32>(r, F.W_L_NONE_F), v);
+    }
+  }
+}
+
+function checkMfa(r: usize, claim: usize): void {
+  if (claim == 0) return fail0(load<u32>(r, F.W_M_REQUIRED));
+  if (valueTag(claim) != TAG_OBJECT) return failValue(load<u32>(r, F.W_M_WT_OBJECT), claim);
+  const v = getPresent(claim, constId(F.C_K_V));
+  if (v == 0) return fail0(load<u32>(r, F.W_M_REQUIRED));
+  if (valueTag(v) != TAG_BOOL) return failValue(load<u32>(r, F.W_M_WT_BOOLEAN), v);
+  if (!boolValue(v)) return fail0(load<u32>(r, F.W_M_REQUIRED));
+  const mode = load<u32>(r, F.W_M_MODE);
+  if (mode == 0) return;
+  const completed = getPresent(claim, constId(F.C_K_C));
+  if (completed != 0 && valueTag(completed) != TAG_OBJECT) return failValue(load<u32>(r, F.W_M_WT_OBJECT), completed);
+  const nowSeconds = NOW / 1000;
+  const hasMaxAge = load<u32>(r, F.W_HAS_MAX_AGE) != 0;
+  const maxAge = load<f64>(r, F.W_MAX_AGE);
+  const n = load<u32>(r, F.W_M_FACTOR_COUNT);
+  for (let i: u32 = 0; i < n; i++) {
+    const f = r + F.W_M_FACTORS + <usize>(i * F.W_M_FACTOR_WORDS) * 4;
+    const at = completed == 0 ? 0 : getPresent(completed, load<u32>(f));
+    if (mode == 1) {
+      if (at == 0) return fail0(load<u32>(f, 4));
+      if (valueTag(at) != TAG_NUMBER) return failValue(load<u32>(r, F.W_M_WT_NUMBER), at);
+      const age = nowSeconds - numberF64(at);
+      if (hasMaxAge && !(age <= maxAge)) return failNumber(load<u32>(f, 8), age);
+    } else if (at != 0 && valueTag(at) == TAG_NUMBER && (!hasMaxAge || nowSeconds - numberF64(at) <= maxAge)) {
+      return;
+    }
+  }
+  if (mode == 2) fail0(load<u32>(r, F.W_M_NONE_FRESH));
+}
+
+function checkTenantOneOf(r: usize, claim: usize): void {
+  if (claim == 0) return fail0(load<u32>(r, F.W_MISSING));
+  if (valueTag(claim) != TAG_STRING) return failValue(load<u32>(r, F.W_WRONG_TYPE), claim);
+  if (listHas(load<u32>(r, F.W_LIST), claim)) return;
+  failValue(load<u32>(r, F.W_WRONG_VALUE), claim);
+}
+
+function checkEqualsParam(r: usize, claim: usize): void {
+  if (!findParam(load<u32>(r, F.W_P_NAME))) return fail0(load<u32>(r, F.W_P_NO_PARAM));
+  if (claim == 0) return failParam(load<u32>(r, F.W_P_MISSING));
+  if (valueTag(claim) != TAG_STRING) return failValue(load<u32>(r, F.W_P_WRONG_TYPE), claim);
+  if (bytesEqual(stringPtr(claim), stringLen(claim), PARAM_PTR, PARAM_LEN)) return;
+  failParamValue(load<u32>(r, F.W_P_WRONG_VALUE), claim);
+}
+
+// @ts-ignore: decorator
+@inline function policyValue(slot: u32): usize {
+  return <usize>load<u32>(VALUES + (<usize>slot << 2));
+}
+
+function checkClaimEquals(r: usize, claim: usize): void {
+  if (claim == 0) return fail0(load<u32>(r, F.W_Q_MISSING));
+  if (valueEquals(claim, policyValue(load<u32>(r, F.W_Q_VALUE)))) return;
+  failValue(load<u32>(r, F.W_Q_WRONG_VALUE), claim);
+}
+
+function checkClaimAnyOf(r: usize, claim: usize): void {
+  if (claim == 0) return fail0(load<u32>(r, F.W_Y_MISSING));
+  const n = load<u32>(r, F.W_Y_COUNT);
+  for (let i: u32 = 0; i < n; i++) {
+    if (valueEquals(claim, policyValue(load<u32>(r + F.W_Y_VALUES + (<usize>i << 2))))) return;
+  }
+  failValue(load<u32>(r, F.W_Y_WRONG_VALUE), claim);
+}
+
+function runCheck(off: u32): void {
+  const r = T + <usize>off;
+  const op = load<u32>(r);
+  if (op == F.OP_ANY_OF) {
+    // Every branch runs (no short-circuit); when one passes, the others' reasons are taken back.
+    const savedLen = bufLen(OUT);
+    const savedReasons = REASONS;
+    const n = load<u32>(r, F.W_B_COUNT);
+    let pass = false;
+    for (let i: u32 = 0; i < n; i++) {
+      const before = REASONS;
+      runProgram(load<u32>(r + F.W_B_PROGRAMS + (<usize>i << 2)));
+      if (REASONS == before) pass = true;
+    }
+    if (pass) {
+      bufSetLen(OUT, savedLen);
+      REASONS = savedReasons;
+    }
+    return;
+  }
+  const claim = getPresent(TOKEN, load<u32>(r, F.W_KEY));
+  switch (op) {
+    case F.OP_AUDIENCE: checkAudience(r, claim); break;
+    case F.OP_ISSUER: checkIssuer(r, claim); break;
+    case F.OP_EMAIL: checkEmail(r, claim); break;
+    case F.OP_LIST: checkList(r, claim); break;
+    case F.OP_MFA: checkMfa(r, claim); break;
+    case F.OP_TENANT_ONE_OF: checkTenantOneOf(r, claim); break;
+    case F.OP_EQUALS_PARAM: checkEqualsParam(r, claim); break;
+    case F.OP_CLAIM_EXISTS: if (claim == 0) fail0(load<u32>(r, F.W_X_MISSING)); break;
+    case F.OP_CLAIM_EQUALS: checkClaimEquals(r, claim); break;
+    case F.OP_CLAIM_ANY_OF: checkClaimAnyOf(r, claim); break;
+    default: fatal("claimguard: bad check opcode");
+  }
+}
+
+function runProgram(off: u32): void {
+  const p = T + <usize>off;
+  const n = load<u32>(p);
+  for (let i: u32 = 0; i < n; i++) runCheck(load<u32>(p + 4 + (<usize>i << 2)));
+}
+
+/** buf.ts keeps the length at byte 4 of its header; taking back written bytes is all anyOf needs. */
+function bufSetLen(b: usize, n: u32): void {
+  store<u32>(b, n, 4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The decision (evaluate.ts).
+
+function fixed(k: u32): bool {
+  emitConst(k);
+  return false;
+}
+
+function decide(input: usize): bool {
+  // checkInput, in its order
+  if (input == 0 || valueTag(input) != TAG_OBJECT) return fixed(F.C_INPUT_NOT_OBJECT);
+  const request = getStr(input, constId(F.C_K_REQUEST));
+  if (request == 0 || valueTag(request) != TAG_OBJECT) return fixed(F.C_REQUEST_NOT_OBJECT);
+  const method = getStr(request, constId(F.C_K_METHOD));
+  if (method == 0 || valueTag(method) != TAG_STRING) return fixed(F.C_METHOD_NOT_STRING);
+  const path = getStr(request, constId(F.C_K_PATH));
+  if (path == 0 || valueTag(path) != TAG_STRING) return fixed(F.C_PATH_NOT_STRING);
+  const routeKey = getPresent(request, constId(F.C_K_ROUTE_KEY));
+  if (routeKey != 0 && valueTag(routeKey) != TAG_STRING) return fixed(F.C_ROUTE_KEY_NOT_STRING);
+  const pathParams = getPresent(request, constId(F.C_K_PATH_PARAMETERS));
+  if (pathParams != 0 && valueTag(pathParams) != TAG_OBJECT) return fixed(F.C_PATH_PARAMETERS_NOT_OBJECT);
+  const token = getPresent(input, constId(F.C_K_TOKEN));
+  if (token != 0 && valueTag(token) != TAG_OBJECT) return fixed(F.C_TOKEN_NOT_OBJECT);
+  const now = getStr(input, constId(F.C_K_NOW));
+  if (now == 0 || valueTag(now) != TAG_NUMBER) return fixed(F.C_NOW_NOT_NUMBER);
+
+  if (!splitPath(stringPtr(path), stringLen(path))) return fixed(F.C_PATH_REJECTED);
+
+  let route: u32 = 0;
+  if (routeKey != 0) {
+    const p = stringPtr(routeKey);
+    const n = stringLen(routeKey);
+    if (!constEquals(F.C_K_DEFAULT, p, n)) route = keyLookup(p, n);
+    PARAM_MODE = MODE_GIVEN;
+    PATH_PARAMS = pathParams;
+  }
+  if (route == 0) {
+    METHOD = methodIndex(stringPtr(method), stringLen(method));
+    route = matchFrom(0, 0);
+    PARAM_MODE = MODE_CAPTURED;
+  }
+  if (route == 0) {
+    route = DEFAULT_ROUTE;
+    PARAM_MODE = MODE_NONE;
+  }
+  if (route == 0) return fixed(F.C_ROUTE_NOT_IN_POLICY);
+  ROUTE = routeRecord(route);
+  const keyJson = load<u32>(ROUTE, 4);
+
+  if ((load<u32>(ROUTE, 8) & F.ROUTE_PUBLIC) != 0) {
+    emitConst(F.C_ALLOW_PRE);
+    emitStr(keyJson);
+    emitConst(F.C_ALLOW_POST);
+    return true;
+  }
+  if (token == 0) {
+    emitConst(F.C_TOKEN_PRE);
+    emitStr(keyJson);
+    emitConst(F.C_TOKEN_POST);
+    return false;
+  }
+  // Write the deny head, run the checks straight into the output, and rewrite as allow if none failed.
+  const start = bufLen(OUT);
+  emitConst(F.C_DENY_PRE);
+  emitStr(keyJson);
+  emitConst(F.C_DENY_MID);
+  TOKEN = token;
+  NOW = numberF64(now);
+  REASONS = 0;
+  runProgram(load<u32>(ROUTE, 12));
+  if (REASONS == 0) {
+    bufSetLen(OUT, start);
+    emitConst(F.C_ALLOW_PRE);
+    emitStr(keyJson);
+    emitConst(F.C_ALLOW_POST);
+    return true;
+  }
+  emitConst(F.C_DENY_POST);
+  return false;
+}
+
+/**
+ * Appends the result of `entrypoint` for `input` (a value address, 0 when the input is undefined)
+ * to the buffer `out`: 0 `claimguard/decision` → the decision object, 1 `claimguard/allow` → a boolean.
+ */
 export function policyEval(entrypoint: u32, input: usize, out: usize): void {
-  bufAscii(out, "null");
+  PARAM_MODE = MODE_NONE;
+  PATH_PARAMS = 0;
+  METHOD = -1;
+  SEG_COUNT = 0;
+  if (entrypoint == 0) {
+    OUT = out;
+    decide(input);
+    return;
+  }
+  // The boolean alone: decide into scratch space above the output, then drop it.
+  const start = bufLen(out);
+  OUT = out;
+  const allow = decide(input);
+  bufSetLen(out, start);
+  bufAscii(out, allow ? "true" : "false");
 }

@@ -1,0 +1,208 @@
+// The policy table's binary format: the contract between the encoder (this folder, TypeScript) and
+// the decision code in the module (src/compile/runtime/assembly/policy/, AssemblyScript). The AS
+// side mirrors these numbers in policy/format.ts; test/compile/decide.format.test.ts checks that
+// the two files agree, so change both together and bump TABLE_VERSION.
+//
+// Layout (little-endian; every offset is a byte offset from the table's start; sections and
+// records start 8-byte aligned):
+//   header            HEADER_WORDS u32 words (H_* below)
+//   strings           bytes of every interned string (WTF-8), then the directory: id → (off, len)
+//   piece lists       [n, strId × n]: a reason's JSON text split around its dynamic holes
+//   string lists      [n, strId × n]: role names, audiences, …
+//   check records     [op, key, …] per CHECK_* below; f64 fields at byte 16 (word 4)
+//   programs          [n, checkOff × n]: one route's checks (deduplicated across routes)
+//   routes            [key, keyJson, flags, program, nParams, (name, seg|GREEDY) × nParams]
+//   route directory   routeId → record offset
+//   key index         open addressing, KEY_SLOT_BYTES per slot: (hash, routeId + 1); 0 = empty
+//   trie nodes        NODE_BYTES per node: (paramChild, greedyChild, terminalsOff, 0); node 0 = root
+//   terminals         METHOD_COUNT u32 per terminal node: routeId + 1 per method, ANY last
+//   edge index        open addressing, EDGE_SLOT_BYTES per slot: (hash, parent, segStrId, child); child 0 = empty
+//   values            strId × n: JSON texts of policy values, parsed once at module start
+//   constants         strId × CONST_COUNT: fixed decisions, fragments and input field names
+
+export const TABLE_MAGIC = 0x31544743; // 'CGT1'
+export const TABLE_VERSION = 1;
+
+/** Header word indices. */
+export const H = {
+  MAGIC: 0,
+  VERSION: 1,
+  SIZE: 2,
+  ROUTE_COUNT: 3,
+  STR_DIR: 4,
+  STR_COUNT: 5,
+  ROUTES_DIR: 6,
+  KEY_INDEX: 7,
+  KEY_MASK: 8,
+  NODES: 9,
+  NODE_COUNT: 10,
+  EDGE_INDEX: 11,
+  EDGE_MASK: 12,
+  DEFAULT_ROUTE: 13,
+  VALUES: 14,
+  VALUE_COUNT: 15,
+  CONSTS: 16,
+  CONST_COUNT: 17,
+} as const;
+export const HEADER_WORDS = 20;
+
+export const KEY_SLOT_BYTES = 8;
+export const EDGE_SLOT_BYTES = 16;
+export const NODE_BYTES = 16;
+/** Route param entry: segment index, or'ed with GREEDY for `{name+}` (captures the rest of the path). */
+export const PARAM_GREEDY = 0x80000000;
+export const ROUTE_PUBLIC = 1;
+/** A list or piece-list offset meaning "not set" (offset 0 is the header, never a list). */
+export const NONE = 0;
+
+/** Method slot order in a terminal; ANY is last. Anything else a request sends matches only ANY. */
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
+export const METHOD_ANY = 7;
+export const METHOD_COUNT = 8;
+
+/** Check opcodes. Word 0 is the op, word 1 the claim key's string id, the rest per op (see W below). */
+export const OP = {
+  AUDIENCE: 1,
+  ISSUER: 2,
+  EMAIL: 3,
+  LIST: 4,
+  MFA: 5,
+  TENANT_ONE_OF: 6,
+  EQUALS_PARAM: 7,
+  CLAIM_EXISTS: 8,
+  CLAIM_EQUALS: 9,
+  CLAIM_ANY_OF: 10,
+  ANY_OF: 11,
+} as const;
+
+/**
+ * Word indices inside check records. `f*` fields are piece-list offsets: a failure's JSON text
+ * split at its holes (actual value, computed number, path parameter), emitted piece, hole, piece….
+ * Max-age records keep `hasMaxAge` at word 2 and the f64 at word 4 (byte 16, 8-aligned).
+ */
+export const W = {
+  OP: 0,
+  KEY: 1,
+  // AUDIENCE, TENANT_ONE_OF: string list, missing, wrong type (1 hole: actual), wrong value (1 hole: actual)
+  LIST: 2,
+  MISSING: 3,
+  WRONG_TYPE: 4,
+  WRONG_VALUE: 5,
+  // ISSUER: the expected string's id at 2, then MISSING / WRONG_TYPE / WRONG_VALUE as above
+  EQUALS: 2,
+  // EMAIL, LIST, MFA: max-age flag at 2, the f64 at words 4-5
+  HAS_MAX_AGE: 2,
+  MAX_AGE: 4,
+  // EMAIL and LIST
+  A_MISSING: 6,
+  A_WT_OBJECT: 7,
+  A_WT_VALUE: 8, // v not boolean (EMAIL) / not string[] (LIST); 1 hole
+  A_WT_T_NONE: 9, // t absent or null: no actualValue
+  A_WT_T: 10, // t not a number; 1 hole
+  A_EXPIRED: 11, // 1 hole: ageInSeconds
+  E_WRONG_VALUE: 12, // EMAIL: v === false
+  L_ANY: 12, // LIST: string list or NONE, then its failure (1 hole: actual)
+  L_ANY_F: 13,
+  L_ALL: 14,
+  L_ALL_F: 15,
+  L_NONE: 16,
+  L_NONE_F: 17,
+  // MFA
+  M_MODE: 3, // 0 `mfa: true`, 1 allOf factors, 2 anyOf factors
+  M_REQUIRED: 6,
+  M_WT_OBJECT: 7, // claim or c not an object; 1 hole
+  M_WT_BOOLEAN: 8, // 1 hole
+  M_WT_NUMBER: 9, // a factor's time not a number; 1 hole
+  M_NONE_FRESH: 10, // anyOf: no factor completed (in time)
+  M_FACTOR_COUNT: 11,
+  M_FACTORS: 12, // (name, missing, expired (1 hole: ageInSeconds)) × count
+  M_FACTOR_WORDS: 3,
+  // EQUALS_PARAM: param name, no such param, missing (1 hole: param), wrong type (1 hole), wrong value (holes: param, actual)
+  P_NAME: 2,
+  P_NO_PARAM: 3,
+  P_MISSING: 4,
+  P_WRONG_TYPE: 5,
+  P_WRONG_VALUE: 6,
+  // CLAIM_EXISTS: missing
+  X_MISSING: 2,
+  // CLAIM_EQUALS: value slot, missing, wrong value (1 hole)
+  Q_VALUE: 2,
+  Q_MISSING: 3,
+  Q_WRONG_VALUE: 4,
+  // CLAIM_ANY_OF: missing, wrong value (1 hole), count, value slots
+  Y_MISSING: 2,
+  Y_WRONG_VALUE: 3,
+  Y_COUNT: 4,
+  Y_VALUES: 5,
+  // ANY_OF: branch count, then program offsets
+  B_COUNT: 1,
+  B_PROGRAMS: 2,
+} as const;
+
+/** Fixed strings every table carries, by index in the constants section. */
+export const CONSTS = [
+  // whole decisions
+  'INPUT_NOT_OBJECT',
+  'REQUEST_NOT_OBJECT',
+  'METHOD_NOT_STRING',
+  'PATH_NOT_STRING',
+  'ROUTE_KEY_NOT_STRING',
+  'PATH_PARAMETERS_NOT_OBJECT',
+  'TOKEN_NOT_OBJECT',
+  'NOW_NOT_NUMBER',
+  'PATH_REJECTED',
+  'ROUTE_NOT_IN_POLICY',
+  // fragments around a route key's JSON text
+  'ALLOW_PRE',
+  'ALLOW_POST',
+  'DENY_PRE',
+  'DENY_MID',
+  'DENY_POST',
+  'TOKEN_PRE',
+  'TOKEN_POST',
+  'COMMA',
+  // input field names
+  'K_REQUEST',
+  'K_METHOD',
+  'K_PATH',
+  'K_ROUTE_KEY',
+  'K_PATH_PARAMETERS',
+  'K_TOKEN',
+  'K_NOW',
+  'K_DEFAULT',
+  'K_V',
+  'K_T',
+  'K_C',
+  // method names, METHODS order
+  'M_GET',
+  'M_POST',
+  'M_PUT',
+  'M_PATCH',
+  'M_DELETE',
+  'M_HEAD',
+  'M_OPTIONS',
+  'M_ANY',
+] as const;
+export type ConstName = (typeof CONSTS)[number];
+export const C = Object.fromEntries(CONSTS.map((n, i) => [n, i])) as { readonly [K in ConstName]: number };
+
+/** 32-bit FNV-1a. */
+export function fnv1a(bytes: Uint8Array, from = 0, to = bytes.length): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** murmur3's finalizer: spreads FNV's weak low bits before masking. */
+export function fmix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+export const keyHash = (bytes: Uint8Array): number => fmix32(fnv1a(bytes));
+/** Literal edge (parent node, segment) → child: segHash is fnv1a of the segment bytes. */
+export const edgeHash = (segHash: number, parent: number): number => fmix32(segHash ^ Math.imul(parent + 1, 0x9e3779b1));

@@ -1,0 +1,540 @@
+// IR → the policy table the module's decision code reads (format.ts has the byte layout).
+// Everything a decision needs that does not depend on the request is computed here: route index,
+// path trie, check programs, and the JSON text of every reason, so the module mostly copies bytes.
+import type { Check, IRRoute, JsonValue, PolicyIR } from '../../policy/ir.js';
+import {
+  C,
+  CONSTS,
+  EDGE_SLOT_BYTES,
+  H,
+  HEADER_WORDS,
+  KEY_SLOT_BYTES,
+  METHOD_COUNT,
+  METHODS,
+  NODE_BYTES,
+  NONE,
+  OP,
+  PARAM_GREEDY,
+  ROUTE_PUBLIC,
+  TABLE_MAGIC,
+  TABLE_VERSION,
+  W,
+  edgeHash,
+  fnv1a,
+  keyHash,
+  type ConstName,
+} from './format.js';
+import {
+  CONSTANT_TEXT,
+  audienceReasons,
+  claimAnyOfReasons,
+  claimEqualsReasons,
+  claimExistsReasons,
+  emailReasons,
+  equalsParamReasons,
+  issuerReasons,
+  listReasons,
+  mfaReasons,
+  tenantOneOfReasons,
+} from './reasons.js';
+import { wtf8 } from './wtf8.js';
+
+export class PolicyEncodeError extends Error {
+  override readonly name = 'PolicyEncodeError';
+  readonly code = 'IR_INVALID' as const;
+}
+
+/** Growable little-endian byte writer. */
+class Writer {
+  bytes = new Uint8Array(1 << 16);
+  view = new DataView(this.bytes.buffer);
+  pos = 0;
+
+  private reserve(n: number): void {
+    if (this.pos + n <= this.bytes.length) return;
+    let cap = this.bytes.length * 2;
+    while (cap < this.pos + n) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.bytes.subarray(0, this.pos));
+    this.bytes = next;
+    this.view = new DataView(next.buffer);
+  }
+  align(): number {
+    const pad = (8 - (this.pos & 7)) & 7;
+    this.reserve(pad);
+    this.bytes.fill(0, this.pos, this.pos + pad);
+    this.pos += pad;
+    return this.pos;
+  }
+  u32(v: number): void {
+    this.reserve(4);
+    this.view.setUint32(this.pos, v >>> 0, true);
+    this.pos += 4;
+  }
+  f64(v: number): void {
+    this.reserve(8);
+    this.view.setFloat64(this.pos, v, true);
+    this.pos += 8;
+  }
+  raw(b: Uint8Array): void {
+    this.reserve(b.length);
+    this.bytes.set(b, this.pos);
+    this.pos += b.length;
+  }
+  zeros(n: number): number {
+    this.reserve(n);
+    const at = this.pos;
+    this.bytes.fill(0, at, at + n);
+    this.pos += n;
+    return at;
+  }
+  setU32(at: number, v: number): void {
+    this.view.setUint32(at, v >>> 0, true);
+  }
+  getU32(at: number): number {
+    return this.view.getUint32(at, true);
+  }
+  finish(): Uint8Array {
+    this.align();
+    return this.bytes.slice(0, this.pos);
+  }
+}
+
+interface TrieNode {
+  id: number;
+  readonly literal: Map<string, TrieNode>;
+  param: TrieNode | null;
+  greedy: TrieNode | null;
+  terminals: number[] | null;
+}
+
+const newNode = (): TrieNode => ({ id: 0, literal: new Map(), param: null, greedy: null, terminals: null });
+
+const pow2AtLeast = (n: number): number => {
+  let c = 2;
+  while (c < n) c *= 2;
+  return c;
+};
+
+class Encoder {
+  readonly w = new Writer();
+  private readonly strIds = new Map<string, number>();
+  private readonly strBytes: Uint8Array[] = [];
+  /**
+   * Lists, piece lists, records and programs, deduplicated by their words: equal words are equal
+   * bytes, so sharing one copy is safe even across kinds.
+   */
+  private readonly blocks = new Map<string, number>();
+  private readonly valueSlots = new Map<string, number>();
+  private readonly valueTexts: number[] = [];
+
+  str(s: string): number {
+    let id = this.strIds.get(s);
+    if (id === undefined) {
+      id = this.strBytes.length;
+      this.strIds.set(s, id);
+      this.strBytes.push(wtf8(s));
+    }
+    return id;
+  }
+
+  /** An 8-aligned block of u32 words, deduplicated; `f64s` go after the words' index `at`. */
+  private block(words: readonly number[], f64?: { at: number; value: number }): number {
+    const key = f64 === undefined ? words.join(',') : `${words.join(',')}|${f64.at}:${f64.value}`;
+    const known = this.blocks.get(key);
+    if (known !== undefined) return known;
+    const off = this.w.align();
+    for (let i = 0; i < words.length; i++) {
+      if (f64 !== undefined && i === f64.at) {
+        this.w.f64(f64.value);
+        i++;
+      } else {
+        this.w.u32(words[i]!);
+      }
+    }
+    this.blocks.set(key, off);
+    return off;
+  }
+
+  /** A failure's pieces as [n, strId…]; NONE for a failure that cannot happen. */
+  pieces(parts: readonly string[] | null): number {
+    if (parts === null) return NONE;
+    return this.block([parts.length, ...parts.map((p) => this.str(p))]);
+  }
+
+  list(xs: readonly string[] | null): number {
+    if (xs === null) return NONE;
+    return this.block([xs.length, ...xs.map((x) => this.str(x))]);
+  }
+
+  value(v: JsonValue): number {
+    const text = JSON.stringify(v);
+    let slot = this.valueSlots.get(text);
+    if (slot === undefined) {
+      slot = this.valueTexts.length;
+      this.valueSlots.set(text, slot);
+      this.valueTexts.push(this.str(text));
+    }
+    return slot;
+  }
+
+  private record(words: number[], maxAge?: number | null): number {
+    if (maxAge === undefined) return this.block(words);
+    words[W.HAS_MAX_AGE] = maxAge === null ? 0 : 1;
+    words[W.MAX_AGE] = 0;
+    words[W.MAX_AGE + 1] = 0;
+    return this.block(words, { at: W.MAX_AGE, value: maxAge ?? 0 });
+  }
+
+  check(c: Check): number {
+    switch (c.kind) {
+      case 'anyOf': {
+        const programs = c.branches.map((b) => this.program(b));
+        return this.record([OP.ANY_OF, programs.length, ...programs]);
+      }
+      case 'audience': {
+        const r = audienceReasons(c);
+        return this.record([
+          OP.AUDIENCE,
+          this.str(c.id),
+          this.list(c.anyOf),
+          this.pieces(r.missing),
+          this.pieces(r.wrongType),
+          this.pieces(r.wrongValue),
+        ]);
+      }
+      case 'issuer': {
+        const r = issuerReasons(c);
+        return this.record([
+          OP.ISSUER,
+          this.str(c.id),
+          this.str(c.equals),
+          this.pieces(r.missing),
+          this.pieces(r.wrongType),
+          this.pieces(r.wrongValue),
+        ]);
+      }
+      case 'emailVerified': {
+        const r = emailReasons(c);
+        const words = [OP.EMAIL, this.str(c.id), 0, 0, 0, 0];
+        words[W.A_MISSING] = this.pieces(r.missing);
+        words[W.A_WT_OBJECT] = this.pieces(r.wtObject);
+        words[W.A_WT_VALUE] = this.pieces(r.wtValue);
+        words[W.A_WT_T_NONE] = this.pieces(r.wtTimeNone);
+        words[W.A_WT_T] = this.pieces(r.wtTime);
+        words[W.A_EXPIRED] = this.pieces(r.expired);
+        words[W.E_WRONG_VALUE] = this.pieces(r.wrongValue);
+        return this.record(words, c.maxAgeSeconds);
+      }
+      case 'roles':
+      case 'permissions': {
+        const r = listReasons(c);
+        const words = [OP.LIST, this.str(c.id), 0, 0, 0, 0];
+        words[W.A_MISSING] = this.pieces(r.missing);
+        words[W.A_WT_OBJECT] = this.pieces(r.wtObject);
+        words[W.A_WT_VALUE] = this.pieces(r.wtValue);
+        words[W.A_WT_T_NONE] = this.pieces(r.wtTimeNone);
+        words[W.A_WT_T] = this.pieces(r.wtTime);
+        words[W.A_EXPIRED] = this.pieces(r.expired);
+        words[W.L_ANY] = this.list(c.anyOf);
+        words[W.L_ANY_F] = this.pieces(r.anyOf);
+        words[W.L_ALL] = this.list(c.allOf);
+        words[W.L_ALL_F] = this.pieces(r.allOf);
+        words[W.L_NONE] = this.list(c.noneOf);
+        words[W.L_NONE_F] = this.pieces(r.noneOf);
+        return this.record(words, c.maxAgeSeconds);
+      }
+      case 'mfa': {
+        const r = mfaReasons(c);
+        const mode = c.factors === null ? 0 : c.factors.allOf !== null ? 1 : 2;
+        const factors = c.factors === null ? [] : (c.factors.allOf ?? c.factors.anyOf ?? []);
+        const words = [OP.MFA, this.str(c.id), 0, mode, 0, 0];
+        words[W.M_REQUIRED] = this.pieces(r.required);
+        words[W.M_WT_OBJECT] = this.pieces(r.wtObject);
+        words[W.M_WT_BOOLEAN] = this.pieces(r.wtBoolean);
+        words[W.M_WT_NUMBER] = this.pieces(r.wtNumber);
+        words[W.M_NONE_FRESH] = mode === 2 ? this.pieces(r.noneFresh) : NONE;
+        words[W.M_FACTOR_COUNT] = factors.length;
+        for (const f of factors) {
+          words.push(
+            this.str(f),
+            mode === 1 ? this.pieces(r.factorMissing(f)) : NONE,
+            mode === 1 ? this.pieces(r.factorExpired(f)) : NONE,
+          );
+        }
+        // maxAge only counts with factors (checks.ts ignores it for `mfa: true`).
+        return this.record(words, mode === 0 ? null : c.maxAgeSeconds);
+      }
+      case 'tenant': {
+        if (c.equalsPathParam !== null) return this.equalsParam(c.id, 'TENANT_MISMATCH', c.equalsPathParam);
+        const oneOf = c.anyOf ?? [];
+        const r = tenantOneOfReasons(c.id, oneOf);
+        return this.record([
+          OP.TENANT_ONE_OF,
+          this.str(c.id),
+          this.list(oneOf),
+          this.pieces(r.missing),
+          this.pieces(r.wrongType),
+          this.pieces(r.wrongValue),
+        ]);
+      }
+      case 'subject':
+        return this.equalsParam(c.id, 'SUBJECT_MISMATCH', c.equalsPathParam);
+      case 'claim':
+        switch (c.op) {
+          case 'exists':
+            return this.record([OP.CLAIM_EXISTS, this.str(c.id), this.pieces(claimExistsReasons(c.id).missing)]);
+          case 'equals': {
+            const r = claimEqualsReasons(c.id, c.value);
+            return this.record([
+              OP.CLAIM_EQUALS,
+              this.str(c.id),
+              this.value(c.value),
+              this.pieces(r.missing),
+              this.pieces(r.wrongValue),
+            ]);
+          }
+          case 'anyOf': {
+            const r = claimAnyOfReasons(c.id, c.values);
+            return this.record([
+              OP.CLAIM_ANY_OF,
+              this.str(c.id),
+              this.pieces(r.missing),
+              this.pieces(r.wrongValue),
+              c.values.length,
+              ...c.values.map((v) => this.value(v)),
+            ]);
+          }
+        }
+    }
+    throw new PolicyEncodeError(`unknown check kind ${JSON.stringify((c as { kind?: unknown }).kind)}`);
+  }
+
+  private equalsParam(id: string, code: 'TENANT_MISMATCH' | 'SUBJECT_MISMATCH', name: string): number {
+    const r = equalsParamReasons(id, code, name);
+    return this.record([
+      OP.EQUALS_PARAM,
+      this.str(id),
+      this.str(name),
+      this.pieces(r.noParam),
+      this.pieces(r.missing),
+      this.pieces(r.wrongType),
+      this.pieces(r.wrongValue),
+    ]);
+  }
+
+  program(checks: readonly Check[]): number {
+    const offs = checks.map((c) => this.check(c));
+    return this.block([offs.length, ...offs]);
+  }
+
+  route(r: IRRoute): number {
+    const program = r.public ? NONE : this.program(r.checks);
+    const words = [this.str(r.key), this.str(JSON.stringify(r.key)), r.public ? ROUTE_PUBLIC : 0, program];
+    const params: number[] = [];
+    (r.segments ?? []).forEach((s, i) => {
+      if (s.kind === 'param') params.push(this.str(s.name), i);
+      else if (s.kind === 'greedy') params.push(this.str(s.name), (i | PARAM_GREEDY) >>> 0);
+    });
+    words.push(params.length / 2, ...params);
+    const off = this.w.align();
+    for (const x of words) this.w.u32(x);
+    return off;
+  }
+
+  valuesSection(): { off: number; count: number } {
+    const off = this.w.align();
+    for (const id of this.valueTexts) this.w.u32(id);
+    return { off, count: this.valueTexts.length };
+  }
+
+  /** Writes string bytes then the directory; call last (ids must all be assigned). */
+  stringsSection(): { dir: number; count: number } {
+    const offs: number[] = [];
+    for (const b of this.strBytes) {
+      offs.push(this.w.pos);
+      this.w.raw(b);
+    }
+    const dir = this.w.align();
+    this.strBytes.forEach((b, i) => {
+      this.w.u32(offs[i]!);
+      this.w.u32(b.length);
+    });
+    return { dir, count: this.strBytes.length };
+  }
+}
+
+function buildTrie(ir: PolicyIR): { root: TrieNode; nodes: TrieNode[] } {
+  const root = newNode();
+  ir.routes.forEach((r, routeId) => {
+    if (r.segments === null) return;
+    if (r.method === null) return; // never equals a request method: the reference never matches it by path
+    const m = (METHODS as readonly string[]).indexOf(r.method);
+    if (m < 0) throw new PolicyEncodeError(`route ${r.key}: unknown method ${r.method}`);
+    let node = root;
+    r.segments.forEach((s, i) => {
+      if (s.kind === 'literal') {
+        let next = node.literal.get(s.value);
+        if (!next) node.literal.set(s.value, (next = newNode()));
+        node = next;
+      } else if (s.kind === 'param') {
+        node = node.param ??= newNode();
+      } else {
+        if (i !== r.segments!.length - 1) throw new PolicyEncodeError(`route ${r.key}: greedy segment is not last`);
+        node = node.greedy ??= newNode();
+      }
+    });
+    const t = (node.terminals ??= new Array<number>(METHOD_COUNT).fill(0));
+    if (t[m] === 0) t[m] = routeId + 1; // first route in policy order wins a tie, as in the reference
+  });
+  const nodes: TrieNode[] = [];
+  const queue = [root];
+  for (let q = 0; q < queue.length; q++) {
+    const n = queue[q]!;
+    n.id = nodes.length;
+    nodes.push(n);
+    queue.push(...n.literal.values());
+    if (n.param) queue.push(n.param);
+    if (n.greedy) queue.push(n.greedy);
+  }
+  return { root, nodes };
+}
+
+export function encodePolicyTable(ir: PolicyIR): Uint8Array {
+  const e = new Encoder();
+  const w = e.w;
+  w.zeros(HEADER_WORDS * 4);
+  const header = (k: number, v: number): void => w.setU32(k * 4, v);
+  header(H.MAGIC, TABLE_MAGIC);
+  header(H.VERSION, TABLE_VERSION);
+  header(H.ROUTE_COUNT, ir.routes.length);
+
+  // Constants first, so their strings get the low ids.
+  const constIds = new Array<number>(CONSTS.length).fill(0);
+  const setConst = (name: ConstName, text: string): void => {
+    constIds[C[name]] = e.str(text);
+  };
+  for (const name of [
+    'INPUT_NOT_OBJECT',
+    'REQUEST_NOT_OBJECT',
+    'METHOD_NOT_STRING',
+    'PATH_NOT_STRING',
+    'ROUTE_KEY_NOT_STRING',
+    'PATH_PARAMETERS_NOT_OBJECT',
+    'TOKEN_NOT_OBJECT',
+    'NOW_NOT_NUMBER',
+    'PATH_REJECTED',
+    'ROUTE_NOT_IN_POLICY',
+  ] as const) {
+    setConst(name, CONSTANT_TEXT[name][0]!);
+  }
+  setConst('ALLOW_PRE', CONSTANT_TEXT.ALLOW[0]!);
+  setConst('ALLOW_POST', CONSTANT_TEXT.ALLOW[1]!);
+  setConst('DENY_PRE', CONSTANT_TEXT.DENY[0]!);
+  setConst('DENY_MID', CONSTANT_TEXT.DENY[1]!);
+  setConst('DENY_POST', CONSTANT_TEXT.DENY[2]!);
+  setConst('TOKEN_PRE', CONSTANT_TEXT.TOKEN[0]!);
+  setConst('TOKEN_POST', CONSTANT_TEXT.TOKEN[1]!);
+  setConst('COMMA', ',');
+  const fields: [ConstName, string][] = [
+    ['K_REQUEST', 'request'],
+    ['K_METHOD', 'method'],
+    ['K_PATH', 'path'],
+    ['K_ROUTE_KEY', 'routeKey'],
+    ['K_PATH_PARAMETERS', 'pathParameters'],
+    ['K_TOKEN', 'token'],
+    ['K_NOW', 'now'],
+    ['K_DEFAULT', '$default'],
+    ['K_V', 'v'],
+    ['K_T', 't'],
+    ['K_C', 'c'],
+  ];
+  for (const [name, text] of fields) setConst(name, text);
+  METHODS.forEach((m) => setConst(`M_${m}`, m));
+
+  // Routes (their programs and reasons are written as they are first needed).
+  const routeOffs = ir.routes.map((r) => e.route(r));
+  const routesDir = w.align();
+  for (const off of routeOffs) w.u32(off);
+  header(H.ROUTES_DIR, routesDir);
+
+  // routeKey index: first route with a key wins; `$default` is never a direct hit.
+  const firstByKey = new Map<string, number>();
+  ir.routes.forEach((r, i) => {
+    if (r.key !== '$default' && !firstByKey.has(r.key)) firstByKey.set(r.key, i);
+  });
+  const keyCap = pow2AtLeast(firstByKey.size * 2);
+  const keyIndex = w.align();
+  w.zeros(keyCap * KEY_SLOT_BYTES);
+  for (const [key, routeId] of firstByKey) {
+    const h = keyHash(wtf8(key));
+    let i = h & (keyCap - 1);
+    while (w.getU32(keyIndex + i * KEY_SLOT_BYTES + 4) !== 0) i = (i + 1) & (keyCap - 1);
+    w.setU32(keyIndex + i * KEY_SLOT_BYTES, h);
+    w.setU32(keyIndex + i * KEY_SLOT_BYTES + 4, routeId + 1);
+  }
+  header(H.KEY_INDEX, keyIndex);
+  header(H.KEY_MASK, keyCap - 1);
+
+  const fallback = ir.routes.findIndex((r) => r.segments === null);
+  header(H.DEFAULT_ROUTE, fallback + 1);
+
+  // Path trie: nodes, terminals, literal edges.
+  const { nodes } = buildTrie(ir);
+  const termOffs = nodes.map((n) => {
+    if (n.terminals === null) return 0;
+    const off = w.align();
+    for (const r of n.terminals) w.u32(r);
+    return off;
+  });
+  const nodesOff = w.align();
+  nodes.forEach((n, i) => {
+    w.u32(n.param ? n.param.id : 0);
+    w.u32(n.greedy ? n.greedy.id : 0);
+    w.u32(termOffs[i]!);
+    w.u32(0);
+  });
+  if (w.pos !== nodesOff + nodes.length * NODE_BYTES) throw new Error('internal: node size');
+  header(H.NODES, nodesOff);
+  header(H.NODE_COUNT, nodes.length);
+
+  let edgeCount = 0;
+  for (const n of nodes) edgeCount += n.literal.size;
+  const edgeCap = pow2AtLeast(edgeCount * 2);
+  const edgeIndex = w.align();
+  w.zeros(edgeCap * EDGE_SLOT_BYTES);
+  for (const n of nodes) {
+    for (const [seg, child] of n.literal) {
+      const bytes = wtf8(seg);
+      const h = edgeHash(fnv1a(bytes), n.id);
+      let i = h & (edgeCap - 1);
+      while (w.getU32(edgeIndex + i * EDGE_SLOT_BYTES + 12) !== 0) i = (i + 1) & (edgeCap - 1);
+      const slot = edgeIndex + i * EDGE_SLOT_BYTES;
+      w.setU32(slot, h);
+      w.setU32(slot + 4, n.id);
+      w.setU32(slot + 8, e.str(seg));
+      w.setU32(slot + 12, child.id);
+    }
+  }
+  header(H.EDGE_INDEX, edgeIndex);
+  header(H.EDGE_MASK, edgeCap - 1);
+
+  const values = e.valuesSection();
+  header(H.VALUES, values.off);
+  header(H.VALUE_COUNT, values.count);
+
+  const consts = w.align();
+  for (const id of constIds) w.u32(id);
+  header(H.CONSTS, consts);
+  header(H.CONST_COUNT, constIds.length);
+
+  const strings = e.stringsSection();
+  header(H.STR_DIR, strings.dir);
+  header(H.STR_COUNT, strings.count);
+
+  const table = w.finish();
+  new DataView(table.buffer).setUint32(H.SIZE * 4, table.length, true);
+  return table;
+}
+
+export { TABLE_VERSION } from './format.js';

@@ -1,0 +1,353 @@
+// The wasm module against the reference evaluator on hand-picked tricky inputs: input refusal,
+// path canonical form, route ranking and parameters, and every check kind over claim values of
+// every JSON type. Each row must decide exactly as src/decision does (after the SDK's JSON trip).
+import { describe, expect, it } from 'vitest';
+import type { Check, JsonValue } from '../../src/policy/ir.js';
+import { chk, input, policy, publicRoute, route } from '../support/ir-builders.js';
+import { asSent, compileIR, referenceDecision } from './policy-wasm.js';
+
+const NOW = 1712345680000;
+
+// ---------------------------------------------------------------------------------------------
+// Routing
+
+const routing = policy(
+  [
+    publicRoute('GET /health'),
+    publicRoute('GET /'),
+    route('GET /orders/{orderId}', [chk.roles({ anyOf: ['customer', 'admin'] })]),
+    route('DELETE /orders/{orderId}', [chk.roles({ allOf: ['admin'] }), chk.mfa()]),
+    route('ANY /orders/{id}', [chk.subject('id')]),
+    publicRoute('GET /orders/special'),
+    route('ANY /admin/{proxy+}', [chk.roles({ anyOf: ['admin'] }), chk.mfa({ allOf: ['totp'] }, 300)]),
+    route('GET /users/{userId}/profile', [chk.anyOf([chk.roles({ anyOf: ['admin'] })], [chk.subject('userId')])]),
+    route('GET /{a}/{b}', [chk.subject('b')]),
+    route('GET /{a}/{b}/{c}', [chk.subject('c')]),
+    route('GET /files/{path+}', [chk.subject('path')]),
+    route('POST /files/{dir}/{name}', [chk.subject('name')]),
+    route('GET /x/{p}/lit', [chk.subject('p')]),
+    route('GET /x/lit/{q+}', [chk.subject('q')]),
+    route('GET /t/{tenantId}/x', [chk.tenantParam('tenantId')]),
+    route('GET /dup/{a}/{a}', [chk.subject('a')]),
+    route('GET /mix/{a}/{a+}', [chk.subject('a')]),
+    route('GET /proto/{__proto__}', [chk.subject('__proto__')]),
+    route('GET /proto2/{constructor}', [chk.subject('constructor')]),
+    route('GET /café/ü', [chk.subject('none')]),
+    route('GET /tie/{first}', [chk.subject('first')]),
+    route('GET /tie/{second}', [chk.subject('second')]),
+    route('ANY /any/{p}', [chk.subject('p')]),
+    route('GET /any/{p}/{q}', [chk.subject('q')]),
+    route('$default', [chk.emailVerified()]),
+    route('$default', [chk.mfa()]),
+  ],
+  { audience: 'api' },
+);
+
+const tok = { sub: '42', aud: 'api', 'st-role': { v: ['admin'], t: NOW - 1000 }, 'st-mfa': { v: true, c: { totp: NOW / 1000 - 10 } } };
+
+const routingRows: [string, unknown][] = [
+  ['no input', undefined],
+  ['input is an array', []],
+  ['input is a string', 'x'],
+  ['input is a number', 12],
+  ['request missing', { now: NOW }],
+  ['request null', { request: null, now: NOW }],
+  ['request array', { request: [], now: NOW }],
+  ['method missing', { request: { path: '/' }, now: NOW }],
+  ['method number', { request: { method: 1, path: '/' }, now: NOW }],
+  ['path missing', { request: { method: 'GET' }, now: NOW }],
+  ['path null', { request: { method: 'GET', path: null }, now: NOW }],
+  ['routeKey number', { request: { method: 'GET', path: '/', routeKey: 5 }, now: NOW }],
+  ['routeKey null ok', { request: { method: 'GET', path: '/', routeKey: null }, now: NOW }],
+  ['pathParameters array', { request: { method: 'GET', path: '/', pathParameters: [] }, now: NOW }],
+  ['pathParameters string', { request: { method: 'GET', path: '/', pathParameters: 'a' }, now: NOW }],
+  ['pathParameters null ok', { request: { method: 'GET', path: '/', pathParameters: null }, now: NOW }],
+  ['token array', { request: { method: 'GET', path: '/' }, token: [], now: NOW }],
+  ['token string', { request: { method: 'GET', path: '/' }, token: 's', now: NOW }],
+  ['token false', { request: { method: 'GET', path: '/' }, token: false, now: NOW }],
+  ['now missing', { request: { method: 'GET', path: '/' } }],
+  ['now string', { request: { method: 'GET', path: '/' }, now: '1' }],
+  ['now null', { request: { method: 'GET', path: '/' }, now: null }],
+  ['order: method before token', { request: { path: '/' }, token: 1, now: 'x' }],
+  ['order: token before now', { request: { method: 'GET', path: '/' }, token: 1 }],
+  ['order: input checks before path', { request: { method: 'GET', path: 'no-slash' } }],
+  ['empty path', input('GET', '', { now: NOW })],
+  ['relative path', input('GET', 'health', { now: NOW })],
+  ['double slash', input('GET', '//', { now: NOW })],
+  ['trailing slash', input('GET', '/health/', { now: NOW })],
+  ['empty segment', input('GET', '/orders//1', { now: NOW })],
+  ['dot segment', input('GET', '/orders/.', { now: NOW })],
+  ['dotdot segment', input('GET', '/orders/../health', { now: NOW })],
+  ['dot prefix ok', input('GET', '/orders/.x', { now: NOW, token: tok })],
+  ['three dots ok', input('GET', '/orders/...', { now: NOW, token: tok })],
+  ['backslash', input('GET', '/orders\\1', { now: NOW })],
+  ['percent', input('GET', '/orders/%41', { now: NOW })],
+  ['NUL', input('GET', '/orders/\u0000', { now: NOW })],
+  ['unit separator', input('GET', '/a\u001f', { now: NOW })],
+  ['DEL', input('GET', '/a\u007f', { now: NOW })],
+  ['C1 first', input('GET', '/a\u0080', { now: NOW })],
+  ['C1 last', input('GET', '/a\u009f', { now: NOW })],
+  ['U+00A0 ok', input('GET', '/a\u00a0', { now: NOW, token: tok })],
+  ['U+00C2 ok', input('GET', '/a\u00c2', { now: NOW, token: tok })],
+  ['U+0100 ok', input('GET', '/a\u0100/b', { now: NOW, token: tok })],
+  ['U+2028 ok', input('GET', '/a\u2028/b', { now: NOW, token: tok })],
+  ['emoji ok', input('GET', '/😀/b', { now: NOW, token: { ...tok, sub: 'b' } })],
+  ['lone surrogate captured', input('GET', '/x/\ud800', { now: NOW, token: { ...tok, sub: 'y' } })],
+  ['lone surrogate equal', input('GET', '/x/\udc00', { now: NOW, token: { ...tok, sub: '\udc00' } })],
+  ['root public', input('GET', '/', { now: NOW })],
+  ['root other method → default', input('POST', '/', { now: NOW })],
+  ['health', input('GET', '/health', { now: NOW })],
+  ['health HEAD → default', input('HEAD', '/health', { now: NOW, token: tok })],
+  ['lowercase method → ANY/default', input('get', '/orders/1', { now: NOW, token: tok })],
+  ['method ANY literal', input('ANY', '/orders/1', { now: NOW, token: tok })],
+  ['method unknown', input('BREW', '/orders/1', { now: NOW, token: tok })],
+  ['literal beats param', input('GET', '/orders/special', { now: NOW })],
+  ['exact method beats ANY', input('GET', '/orders/1', { now: NOW, token: tok })],
+  ['ANY when no exact', input('PUT', '/orders/1', { now: NOW, token: tok })],
+  ['DELETE exact', input('DELETE', '/orders/1', { now: NOW, token: { ...tok, 'st-mfa': { v: false } } })],
+  ['greedy one segment', input('GET', '/admin/x', { now: NOW, token: tok })],
+  ['greedy many segments', input('PATCH', '/admin/x/y/z', { now: NOW, token: tok })],
+  ['greedy needs a segment', input('GET', '/admin', { now: NOW, token: tok })],
+  ['files greedy capture', input('GET', '/files/a/b/c', { now: NOW, token: { ...tok, sub: 'a/b/c' } })],
+  ['files greedy mismatch', input('GET', '/files/a/b/c', { now: NOW, token: { ...tok, sub: 'a/b' } })],
+  ['two params vs greedy', input('GET', '/files/a', { now: NOW, token: { ...tok, sub: 'a' } })],
+  ['param then literal beats literal then greedy? (leftmost)', input('GET', '/x/lit/lit', { now: NOW, token: { ...tok, sub: 'lit' } })],
+  ['x/p/lit', input('GET', '/x/zz/lit', { now: NOW, token: { ...tok, sub: 'zz' } })],
+  ['x/lit greedy', input('GET', '/x/lit/a/b', { now: NOW, token: { ...tok, sub: 'a/b' } })],
+  ['users profile: subject branch', input('GET', '/users/42/profile', { now: NOW, token: { ...tok, 'st-role': { v: [] } } })],
+  ['users profile: both fail', input('GET', '/users/7/profile', { now: NOW, token: { ...tok, 'st-role': { v: [] } } })],
+  ['users profile: admin', input('GET', '/users/7/profile', { now: NOW, token: tok })],
+  ['tenant param', input('GET', '/t/acme/x', { now: NOW, token: { ...tok, tId: 'acme' } })],
+  ['tenant param mismatch', input('GET', '/t/acme/x', { now: NOW, token: { ...tok, tId: 'other' } })],
+  ['duplicate param: last wins', input('GET', '/dup/1/2', { now: NOW, token: { ...tok, sub: '1' } })],
+  ['duplicate param: last wins 2', input('GET', '/dup/1/2', { now: NOW, token: { ...tok, sub: '2' } })],
+  ['param and greedy same name', input('GET', '/mix/1/2/3', { now: NOW, token: { ...tok, sub: '1' } })],
+  ['__proto__ param', input('GET', '/proto/v', { now: NOW, token: { ...tok, sub: 'v' } })],
+  ['constructor param', input('GET', '/proto2/v', { now: NOW, token: { ...tok, sub: 'w' } })],
+  ['unicode literal', input('GET', '/café/ü', { now: NOW, token: tok })],
+  ['unicode literal NFD differs', input('GET', '/cafe\u0301/u\u0308', { now: NOW, token: tok })],
+  ['tie: first in policy order', input('GET', '/tie/v', { now: NOW, token: { ...tok, sub: 'v' } })],
+  ['ANY vs GET with more literal… any/p', input('GET', '/any/1', { now: NOW, token: { ...tok, sub: '1' } })],
+  ['any/p/q', input('GET', '/any/1/2', { now: NOW, token: { ...tok, sub: '2' } })],
+  ['no route → first $default', input('GET', '/a/b/c/d', { now: NOW, token: { ...tok, 'st-ev': { v: true } } })],
+  ['no token on default', input('GET', '/a/b/c/d', { now: NOW })],
+  ['routeKey hit', input('GET', '/whatever/x', { routeKey: 'GET /orders/{orderId}', now: NOW, token: tok })],
+  ['routeKey hit with params', input('GET', '/users/1/profile', { routeKey: 'GET /users/{userId}/profile', pathParameters: { userId: '42' }, now: NOW, token: { sub: '42', aud: 'api' } })],
+  ['routeKey hit, params missing', input('GET', '/users/1/profile', { routeKey: 'GET /users/{userId}/profile', now: NOW, token: { sub: '42', aud: 'api' } })],
+  ['routeKey hit, param not string', input('GET', '/users/1/profile', { routeKey: 'GET /users/{userId}/profile', pathParameters: { userId: 42 }, now: NOW, token: { sub: '42', aud: 'api' } })],
+  ['routeKey hit, param null', input('GET', '/users/1/profile', { routeKey: 'GET /users/{userId}/profile', pathParameters: { userId: null }, now: NOW, token: { sub: '42', aud: 'api' } })],
+  ['routeKey hit, __proto__ given', input('GET', '/proto/1', { routeKey: 'GET /proto/{__proto__}', pathParameters: JSON.parse('{"__proto__":"1"}'), now: NOW, token: { sub: '1', aud: 'api' } })],
+  ['routeKey hit still needs canonical path', input('GET', '/a/../b', { routeKey: 'GET /health', now: NOW })],
+  ['routeKey $default: path match', input('GET', '/health', { routeKey: '$default', now: NOW })],
+  ['routeKey unknown: path match', input('GET', '/health', { routeKey: 'GET /nope', now: NOW })],
+  ['routeKey ANY /{proxy+}', input('GET', '/orders/1', { routeKey: 'ANY /{proxy+}', now: NOW, token: tok })],
+  ['routeKey case differs', input('GET', '/health', { routeKey: 'get /health', now: NOW })],
+  ['routeKey empty string', input('GET', '/health', { routeKey: '', now: NOW })],
+  ['public route ignores bad-shaped claims', input('GET', '/health', { now: NOW, token: { aud: 1 } })],
+  ['null token on protected', input('GET', '/orders/1', { now: NOW, token: null })],
+  ['missing token on protected', input('GET', '/orders/1', { now: NOW })],
+  ['long path', input('GET', '/' + Array.from({ length: 2000 }, (_, i) => `s${i}`).join('/'), { now: NOW, token: tok })],
+];
+
+describe('routing and input refusal: wasm = reference', () => {
+  const wasm = compileIR(routing);
+  it.each(routingRows)('%s', (_name, doc) => {
+    const sent = asSent(doc);
+    expect(wasm.decide(doc)).toEqual(referenceDecision(routing, sent));
+    expect(wasm.allow(doc)).toBe((referenceDecision(routing, sent) as { allow: boolean }).allow);
+  });
+
+  it('raw JSON text: duplicate keys take the last, as JSON.parse does', () => {
+    const texts = [
+      '{"request":{"method":"GET","path":"/health"},"request":{"method":"GET","path":"/orders/1"},"now":1}',
+      '{"request":{"method":"GET","path":"/orders/1","path":"/health"},"now":1}',
+      '{"request":{"method":"GET","path":"/a\\u0000"},"now":1}',
+      '{"request":{"method":"GET","path":"/a\\u0085"},"now":1}',
+      '{"request":{"method":"GET","path":"/x/\\ud800"},"token":{"sub":"\\ud800","aud":"api"},"now":1}',
+      '{"request":{"method":"GET","path":"/x/\\ud83d\\ude00"},"token":{"sub":"😀","aud":"api"},"now":1}',
+      '{"request":{"method":"GET","path":"/x/y"},"token":{"sub":1e2,"aud":"api"},"now":1}',
+      '{"request":{"method":"GET","path":"/x/y"},"token":{"sub":-0.0,"aud":"api"},"now":1}',
+      '{"request":{"method":"GET","path":"/x/y"},"token":{"sub":"y","sub":null,"aud":"api"},"now":1}',
+    ];
+    // Compared after a JSON trip: `-0.0` is echoed as written, which parses to -0 where the reference has 0.
+    const norm = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
+    for (const text of texts) {
+      expect(norm(wasm.decideText(text)), text).toEqual(referenceDecision(routing, JSON.parse(text)));
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every check kind against claim values of every shape
+
+const checkRoutes: [string, Check[]][] = [
+  ['audience', [chk.audience('api', 'other')]],
+  ['audience-empty', [chk.audience()]],
+  ['issuer', [chk.issuer('https://iss')]],
+  ['ev', [chk.emailVerified()]],
+  ['ev-age', [chk.emailVerified(300)]],
+  ['ev-age0', [chk.emailVerified(0)]],
+  ['roles-any', [chk.roles({ anyOf: ['admin', 'user'] })]],
+  ['roles-any-empty', [chk.roles({ anyOf: [] })]],
+  ['roles-all', [chk.roles({ allOf: ['admin', 'user'] })]],
+  ['roles-all-empty', [chk.roles({ allOf: [] })]],
+  ['roles-none', [chk.roles({ noneOf: ['banned'] })]],
+  ['roles-all3', [chk.roles({ anyOf: ['admin'], allOf: ['user'], noneOf: ['banned'], maxAgeSeconds: 60 })]],
+  ['perms-age', [chk.permissions({ allOf: ['read'], maxAgeSeconds: 10 })]],
+  ['perms-none-age', [chk.permissions({ noneOf: ['write'], maxAgeSeconds: 0.5 })]],
+  ['mfa', [chk.mfa()]],
+  ['mfa-all', [chk.mfa({ allOf: ['totp', 'otp-email'] })]],
+  ['mfa-all-age', [chk.mfa({ allOf: ['totp', 'otp-email'] }, 300)]],
+  ['mfa-any', [chk.mfa({ anyOf: ['totp', 'webauthn'] })]],
+  ['mfa-any-age', [chk.mfa({ anyOf: ['totp', 'webauthn'] }, 300)]],
+  ['mfa-any-empty', [chk.mfa({ anyOf: [] })]],
+  ['tenant-any', [chk.tenantAnyOf('acme', 'globex')]],
+  ['tenant-param', [chk.tenantParam('t')]],
+  ['tenant-param-missing', [chk.tenantParam('nope')]],
+  ['subject', [chk.subject('t')]],
+  ['claim-exists', [chk.claimExists('x')]],
+  ['claim-eq-str', [chk.claimEquals('x', 'a')]],
+  ['claim-eq-num', [chk.claimEquals('x', 1)]],
+  ['claim-eq-null', [chk.claimEquals('x', null)]],
+  ['claim-eq-obj', [chk.claimEquals('x', { a: [1, { b: true }], c: 'd' })]],
+  ['claim-eq-arr', [chk.claimEquals('x', [1, 'a', null])]],
+  ['claim-any', [chk.claimAnyOf('x', ['a', 1, true, { k: 'v' }, [], null])]],
+  ['claim-any-empty', [chk.claimAnyOf('x', [])]],
+  ['custom st-role as claim', [chk.claimEquals('st-role', { v: ['admin'] })]],
+  [
+    'anyOf nested',
+    [
+      chk.anyOf(
+        [chk.roles({ anyOf: ['admin'] }), chk.mfa()],
+        [chk.anyOf([chk.subject('t')], [chk.tenantAnyOf('acme')]), chk.emailVerified()],
+        [chk.claimExists('x')],
+      ),
+      chk.audience('api'),
+    ],
+  ],
+  ['anyOf empty branch', [chk.anyOf([], [chk.mfa()])]],
+  ['anyOf no branches', [chk.anyOf()]],
+  ['several', [chk.audience('api'), chk.issuer('i'), chk.emailVerified(10), chk.roles({ anyOf: ['a'] }), chk.mfa()]],
+];
+
+const checksPolicy = policy(checkRoutes.map(([name, checks]) => route(`GET /c/${name}/{t}`, checks)));
+
+const S = NOW / 1000;
+const values: JsonValue[] = [
+  null,
+  true,
+  false,
+  0,
+  1,
+  -0.5,
+  1e21,
+  'a',
+  'api',
+  'acme',
+  'p',
+  '',
+  [],
+  ['api'],
+  ['x', 'api'],
+  ['admin'],
+  ['admin', 'user'],
+  ['user', 'banned'],
+  ['read', 'write'],
+  [1],
+  ['admin', 2],
+  [null],
+  {},
+  { a: [1, { b: true }], c: 'd' },
+  { c: 'd', a: [1, { b: true }] },
+  { k: 'v' },
+  [1, 'a', null],
+  { v: true },
+  { v: false },
+  { v: null },
+  { v: 'true' },
+  { v: 1 },
+  { v: true, t: NOW - 1000 },
+  { v: true, t: NOW - 300_000 },
+  { v: true, t: NOW - 300_001 },
+  { v: false, t: NOW - 300_001 },
+  { v: true, t: NOW + 5 },
+  { v: true, t: 'x' },
+  { v: true, t: null },
+  { v: true, t: [] },
+  { v: true, t: 0.1 },
+  { v: ['admin'] },
+  { v: ['admin', 'user'], t: NOW - 500 },
+  { v: ['admin', 'user'], t: NOW - 60_001 },
+  { v: ['user'], t: NOW },
+  { v: ['user', 'banned'], t: NOW },
+  { v: ['read'], t: NOW - 10_000 },
+  { v: ['read'], t: NOW - 10_001 },
+  { v: ['write'], t: NOW - 400 },
+  { v: ['write'], t: NOW - 600 },
+  { v: [] },
+  { v: [1] },
+  { v: 'admin' },
+  { v: true, c: { totp: S - 10, 'otp-email': S - 20 } },
+  { v: true, c: { totp: S - 10 } },
+  { v: true, c: { totp: S - 301, 'otp-email': S - 1 } },
+  { v: true, c: { totp: S - 300, 'otp-email': S - 300 } },
+  { v: true, c: { totp: S - 1000, webauthn: S - 5 } },
+  { v: true, c: { totp: 'x', webauthn: S } },
+  { v: true, c: { totp: null, 'otp-email': S } },
+  { v: true, c: { webauthn: null } },
+  { v: true, c: null },
+  { v: true, c: [] },
+  { v: true, c: 'x' },
+  { v: true, c: {} },
+  { v: false, c: { totp: S } },
+  { v: true, c: { totp: S + 1e-7 } },
+  { v: true, c: { totp: 1e300 } },
+  { v: true, c: { totp: -1e300 } },
+  { x: 1 },
+  { a: [1, { b: true }] },
+];
+
+const tokensFor = (claim: string): Record<string, unknown>[] => [
+  {},
+  ...values.map((v) => ({ [claim]: v })),
+];
+
+const CLAIMS = ['aud', 'iss', 'st-ev', 'st-role', 'st-perm', 'st-mfa', 'tId', 'sub', 'x'];
+
+describe('checks: wasm = reference for every claim shape', () => {
+  const wasm = compileIR(checksPolicy);
+  it.each(checkRoutes.map(([name]) => name))('%s', (name) => {
+    let n = 0;
+    for (const claim of CLAIMS) {
+      for (const token of tokensFor(claim)) {
+        for (const [path, extra] of [
+          [`/c/${name}/p`, {}],
+          [`/c/${name}/acme`, {}],
+          [`/c/${name}/a%2F`, {}],
+        ] as const) {
+          const doc = input('GET', path, { token: { ...token, ...extra }, now: NOW });
+          const got = wasm.decide(doc);
+          const want = referenceDecision(checksPolicy, asSent(doc));
+          if (JSON.stringify(got) !== JSON.stringify(want)) expect({ doc, got }).toEqual({ doc, got: want });
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(100);
+  });
+
+  it('now edge values', () => {
+    for (const now of [0, -1, 1.5, 1e300, -1e300, Number.MAX_SAFE_INTEGER, 5e-324]) {
+      for (const [name] of checkRoutes) {
+        for (const claim of ['st-ev', 'st-role', 'st-perm', 'st-mfa']) {
+          for (const v of values) {
+            const doc = input('GET', `/c/${name}/p`, { token: { [claim]: v }, now });
+            const want = referenceDecision(checksPolicy, asSent(doc));
+            const got = wasm.decide(doc);
+            if (JSON.stringify(got) !== JSON.stringify(want)) expect({ doc, got }).toEqual({ doc, got: want });
+          }
+        }
+      }
+    }
+  });
+});

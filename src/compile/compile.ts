@@ -1,0 +1,77 @@
+// IR → policy.wasm → bundle. The module's runtime (lib/compile/runtime.wasm) is compiled once from
+// AssemblyScript when the package builds; compiling a policy only encodes its route table and
+// splices it into a copy of that module, which is why a 10,000-route policy compiles in well under
+// a second and the artifact stays one self-contained, hash-pinned file.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Check, PolicyIR } from '../policy/ir.js';
+import { makeManifest, type BundleManifest } from '../runtime/manifest.js';
+import { revisionOf } from '../runtime/revision.js';
+import { writeBundle } from './bundle.js';
+import { encodePolicyTable } from './encode/index.js';
+import { linkPolicyModule } from './link.js';
+
+export interface CompileStats {
+  readonly routes: number;
+  readonly publicRoutes: number;
+  /** Leaf requirements across all routes (each anyOf branch's checks counted). */
+  readonly requirements: number;
+  readonly tableBytes: number;
+  readonly moduleBytes: number;
+}
+
+export interface CompiledPolicy {
+  readonly wasm: Uint8Array;
+  readonly revision: string;
+  readonly stats: CompileStats;
+}
+
+export class CompileError extends Error {
+  override readonly name = 'CompileError';
+  readonly code = 'RUNTIME_MISSING' as const;
+}
+
+let runtime: Uint8Array | undefined;
+
+/** The prebuilt runtime: beside this file once compiled to lib/, or in lib/ when run from src/. */
+export function runtimeWasm(): Uint8Array {
+  if (runtime) return runtime;
+  const candidates = [new URL('./runtime.wasm', import.meta.url), new URL('../../lib/compile/runtime.wasm', import.meta.url)];
+  const found = candidates.map((u) => fileURLToPath(u)).find((p) => existsSync(p));
+  if (!found) throw new CompileError('lib/compile/runtime.wasm is missing: run `npm run build` first');
+  runtime = readFileSync(found);
+  return runtime;
+}
+
+const countLeaves = (checks: readonly Check[]): number =>
+  checks.reduce((n, c) => n + (c.kind === 'anyOf' ? c.branches.reduce((m, b) => m + countLeaves(b), 0) : 1), 0);
+
+export function compilePolicy(ir: PolicyIR): CompiledPolicy {
+  const table = encodePolicyTable(ir);
+  const wasm = linkPolicyModule(runtimeWasm(), table);
+  return {
+    wasm,
+    revision: revisionOf(wasm),
+    stats: {
+      routes: ir.routes.length,
+      publicRoutes: ir.routes.filter((r) => r.public).length,
+      requirements: ir.routes.reduce((n, r) => n + countLeaves(r.checks), 0),
+      tableBytes: table.length,
+      moduleBytes: wasm.length,
+    },
+  };
+}
+
+export interface BuiltBundle {
+  readonly bytes: Uint8Array;
+  readonly manifest: BundleManifest;
+  readonly compiled: CompiledPolicy;
+}
+
+/** Same IR in, byte-identical bundle out. */
+export async function buildBundle(ir: PolicyIR): Promise<BuiltBundle> {
+  const compiled = compilePolicy(ir);
+  const manifest = makeManifest(compiled.revision);
+  const bytes = await writeBundle({ manifest, dataJson: '{}\n', wasm: compiled.wasm });
+  return { bytes, manifest, compiled };
+}

@@ -13,6 +13,19 @@ import asc from 'assemblyscript/asc';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const assemblyDir = resolve(root, 'src/compile/runtime/assembly');
 
+/**
+ * The link step (src/compile/link.ts) replaces the bodies of the two table placeholders, so
+ * binaryen must never inline them into their caller: mark them with binaryen's `no-inline` pass
+ * after compilation, before asc optimizes.
+ */
+class KeepTablePlaceholders {
+  afterCompile(module) {
+    this.binaryen.setPassArgument('no-inline', '*__claimguard_table_*');
+    module.runPasses(['no-inline']);
+    this.binaryen.setPassArgument('no-inline', '');
+  }
+}
+
 export async function buildRuntime({
   assembly = assemblyDir,
   entry = resolve(assembly, 'abi.ts'),
@@ -36,6 +49,7 @@ export async function buildRuntime({
   ];
   let stderr = '';
   const { error } = await asc.main(args, {
+    transforms: [KeepTablePlaceholders],
     stdout: { write: () => true },
     stderr: { write: (s) => { stderr += s; return true; } },
     readFile: undefined,

@@ -17,7 +17,7 @@ import {
   TokenError,
   type TokenPayload,
 } from './token.js';
-import { createVerifier, type Verifier, type VerifyOptions } from './verify.js';
+import { checkVerifyOptions, createVerifier, type Verifier, type VerifyOptions } from './verify.js';
 
 export const DEFAULT_BUNDLE = 'dist/bundle.tar.gz';
 
@@ -82,6 +82,7 @@ function startLoading(options: AuthorizationOptions): Promise<Authorizer> {
 
 export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
   const loading = startLoading(options);
+  if (options.verify) checkVerifyOptions(options.verify); // a wiring mistake: throw now, at cold start
   const verifying: Promise<Verifier> | null = options.verify ? createVerifier(options.verify) : null;
   verifying?.catch(() => {});
   const clock = options.clock ?? Date.now;
@@ -168,8 +169,14 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
         }
         token = payload;
         if (verifying !== null) {
+          let verifier: Verifier;
           try {
-            token = await (await verifying)(picked, now);
+            verifier = await verifying;
+          } catch (e) {
+            return fail(decisionId, now, facts, revision, 'VERIFY_SETUP_FAILED', messageOf(e));
+          }
+          try {
+            token = await verifier(picked, now);
           } catch (e) {
             return refuse(decisionId, now, facts, revision, new TokenError('TOKEN_SIGNATURE_INVALID', messageOf(e)));
           }

@@ -18,10 +18,18 @@ export interface VerifyOptions {
 
 export type Verifier = (token: string, now: number) => Promise<Record<string, unknown>>;
 
-export async function createVerifier(options: VerifyOptions): Promise<Verifier> {
+/** Throws a TypeError for options that can never verify anything. */
+export function checkVerifyOptions(options: VerifyOptions): void {
   if ((options.jwks === undefined) === (options.jwksUrl === undefined)) {
     throw new TypeError('verify: set exactly one of `jwks` and `jwksUrl`');
   }
+  if (options.jwksUrl !== undefined) new URL(options.jwksUrl); // throws on a malformed URL
+  const empty = (x: string | readonly string[]) => (typeof x === 'string' ? x === '' : x.length === 0 || x.includes(''));
+  if (empty(options.issuer) || empty(options.audience)) throw new TypeError('verify: `issuer` and `audience` must be set');
+}
+
+export async function createVerifier(options: VerifyOptions): Promise<Verifier> {
+  checkVerifyOptions(options);
   const jose = await import('jose');
   const keys =
     options.jwks !== undefined

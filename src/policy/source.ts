@@ -81,7 +81,7 @@ function pairAndValue(file: SourceFile, path: DataPath): { keyNode: Node | null;
   for (const step of path) {
     if (isAlias(node)) node = node.resolve(file.doc);
     if (isMap(node)) {
-      const pair = lastPair(node.items, String(step));
+      const pair = lastPair(node, String(step));
       if (pair === undefined) break;
       keyNode = (pair.key as Node | null) ?? null;
       node = pair.value;
@@ -100,12 +100,18 @@ function pairAndValue(file: SourceFile, path: DataPath): { keyNode: Node | null;
   return { keyNode, valueNode, depth };
 }
 
-function lastPair(items: readonly unknown[], key: string): Pair | undefined {
-  for (let i = items.length - 1; i >= 0; i--) {
-    const p = items[i];
-    if (isPair(p) && keyString(p.key) === key) return p;
+/** Per-map key index, so locating N routes' checks costs O(N), not O(N²), on big policies. */
+const pairIndex = new WeakMap<object, Map<string, Pair>>();
+
+function lastPair(map: { readonly items: readonly unknown[] }, key: string): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (index === undefined) {
+    index = new Map();
+    // Later pairs overwrite earlier ones: the last duplicate wins, as in `toJS`.
+    for (const p of map.items) if (isPair(p)) index.set(keyString(p.key), p);
+    pairIndex.set(map, index);
   }
-  return undefined;
+  return index.get(key);
 }
 
 /** A map key as `toJS` turns it into an object key. */

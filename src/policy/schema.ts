@@ -152,6 +152,9 @@ function describe(error: ErrorObject, path: DataPath, entryName: string | null):
       return at('KEY_MISSING', `${where} needs "${missing}"`, 'key');
     }
     case 'type': {
+      if (path.length === 0) {
+        return at('TYPE_MISMATCH', `a policy file must be a YAML map of settings (version:, routes:, …), not ${error.data === null ? 'empty' : show(error.data)}`);
+      }
       const types = String(params['type'])
         .split(',')
         .map((t) => TYPE_NAMES[t] ?? t)

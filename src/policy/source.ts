@@ -49,7 +49,8 @@ export function parseSource(name: string, text: string): ParsedSource {
 }
 
 function yamlMessage(message: string): string {
-  return message.replace(/\s+at line \d+, column \d+[\s\S]*$/, '').trim();
+  const plain = message.replace(/\s+at line \d+, column \d+[\s\S]*$/, '').trim();
+  return plain.startsWith('Source contains multiple documents') ? 'a policy file holds one YAML document: remove "---" and what follows, or move it to its own file' : plain;
 }
 
 export function positionOf(file: SourceFile, offset: number): Position {

@@ -46,7 +46,7 @@ describe('linkPolicyModule', () => {
       { module: 'env', name: 'memory', kind: 'memory' },
     ]);
     // Loads with the SDK's 2-page test memory; the start function grows it for the table.
-    const policy = opa.loadPolicySync(linked, new WebAssembly.Memory({ initial: 2 }));
+    const policy = opa.loadPolicySync(linked, { initial: 2 });
     expect(policy.evaluate({ a: 1 }, 'claimguard/allow')).toEqual([{ result: { a: 1 } }]);
   });
 

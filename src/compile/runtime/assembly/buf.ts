@@ -1,7 +1,8 @@
 // A growable byte buffer on the ABI heap: a 12-byte header [data u32][len u32][cap u32].
 // Growth extends in place when the data block is the heap's top block (the common case while
 // dumping), otherwise reallocates.
-import { malloc, realloc } from "./alloc";
+import { malloc, realloc, tryExtend } from "./alloc";
+import { fatal } from "./env";
 import { dumpValue } from "./dump";
 import { writeNumber } from "./num";
 
@@ -35,10 +36,21 @@ export function bufReserve(b: usize, n: u32): usize {
 function bufGrow(b: usize, n: u32): void {
   const len = load<u32>(b, 4);
   const cap = load<u32>(b, 8);
+  const data = <usize>load<u32>(b);
+  const need: u64 = <u64>len + n;
+  if (need > 0xfffffff0) fatal("opa_malloc: failed");
+  // At the top of the heap: extend in place by what is needed plus some slack (no copy, and
+  // no doubling, so a large dump needs little more memory than its own size).
+  const slack: u64 = need >> 4 < 4096 ? 4096 : need >> 4;
+  const inPlace = need + slack > 0xfffffff0 ? need : need + slack;
+  if (tryExtend(data, <u32>inPlace)) {
+    store<u32>(b, <u32>inPlace, 8);
+    return;
+  }
   let want: u64 = <u64>cap << 1;
-  if (want < <u64>len + n) want = <u64>len + n;
-  if (want > 0xfffffff0) want = <u64>len + n;
-  const p = realloc(<usize>load<u32>(b), len, <u32>want);
+  if (want < need) want = need;
+  if (want > 0xfffffff0) want = need;
+  const p = realloc(data, len, <u32>want);
   store<u32>(b, <u32>p);
   store<u32>(b, <u32>want, 8);
 }
@@ -82,7 +94,7 @@ export function bufJsonString(b: usize, p: usize, n: u32): void {
   const end = p + n;
   while (p < end) {
     // Reserve per chunk: at most 6 output bytes per input byte (a 3-byte surrogate may overshoot).
-    const chunkEnd = end - p > 4096 ? p + 4096 : end;
+    const chunkEnd = end - p > 1024 ? p + 1024 : end;
     let d = bufReserve(b, <u32>(chunkEnd - p) * 6 + 16);
     const start = d;
     while (p < chunkEnd) {

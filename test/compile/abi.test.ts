@@ -2,9 +2,9 @@
 // loaded exactly like a host loads it. Uses the stub policy (entrypoint 0: {"stub":true,"input":…},
 // entrypoint 1: the input itself), so these tests pin the runtime, not the policy.
 import { beforeAll, describe, expect, it } from 'vitest';
-import opa from '@open-policy-agent/opa-wasm';
+
 import { linkPolicyModule } from '../../src/compile/link.js';
-import { AbortError, Raw, stubRuntime } from './runtime-harness.js';
+import { AbortError, Raw, opa, stubRuntime } from './runtime-harness.js';
 
 let wasm: Uint8Array;
 beforeAll(() => {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import opa from '@open-policy-agent/opa-wasm';
+
 import { LinkError, linkPolicyModule, sleb32, uleb } from '../../src/compile/link.js';
-import { Raw, stubRuntime, testRuntime } from './runtime-harness.js';
+import { Raw, opa, stubRuntime, testRuntime } from './runtime-harness.js';
 
 let runtime: Uint8Array;
 let testBuild: Uint8Array;

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as sdkModule from '@open-policy-agent/opa-wasm';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const assemblyDir = join(root, 'src/compile/runtime/assembly');
@@ -124,3 +125,8 @@ export class Raw {
     return this.bytes.slice(p, p + n);
   }
 }
+
+// The SDK's ESM entry exports only a default object while its .d.mts declares named exports.
+type Sdk = typeof sdkModule;
+const sdk = ((sdkModule as unknown as { default?: Sdk }).default ?? sdkModule) as Sdk;
+export const opa = { loadPolicySync: sdk.loadPolicySync, loadPolicy: sdk.loadPolicy };

@@ -54,7 +54,8 @@ export type AuthorizationOutcome =
   | { readonly allow: true; readonly decision: AuthorizedDecision }
   | { readonly allow: false; readonly response: ClaimguardResponse };
 
-export type Authorize = (event: unknown) => Promise<AuthorizationOutcome>;
+/** Synchronous once the bundle is loaded (unless `verify` checks a token); a promise otherwise. Never throws or rejects. */
+export type Authorize = (event: unknown) => AuthorizationOutcome | Promise<AuthorizationOutcome>;
 
 export function bundlePath(path: string): string {
   return isAbsolute(path) ? path : resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), path);
@@ -88,6 +89,8 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
   const clock = options.clock ?? Date.now;
   const maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
   const writeLog = createLogWriter(options.log);
+  let lastNow = Number.NaN;
+  let lastTime = '';
 
   const log = (
     decisionId: string,
@@ -100,9 +103,13 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
     detail?: string,
   ): void => {
     if (writeLog === null) return;
+    if (now !== lastNow) {
+      lastNow = now;
+      lastTime = new Date(now).toISOString();
+    }
     const entry: DecisionLogEntry = {
       decisionId,
-      time: new Date(now).toISOString(),
+      time: lastTime,
       revision,
       route: result.route,
       routeKey: facts?.routeKey ?? null,
@@ -140,50 +147,20 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
     return { allow: false, response: unauthorised() };
   };
 
-  const run = async (event: unknown, decisionId: string, now: number): Promise<AuthorizationOutcome> => {
-    const facts = readEvent(event);
-    if ('unsupported' in facts) return fail(decisionId, now, null, null, 'EVENT_UNSUPPORTED', facts.unsupported);
+  /** One request's state while it is decided. */
+  interface Pending {
+    readonly decisionId: string;
+    readonly now: number;
+    readonly facts: RequestFacts;
+    readonly authorizer: Authorizer;
+    token: TokenPayload | null;
+    unverified: TokenError | null;
+  }
 
-    let authorizer: Authorizer;
-    try {
-      authorizer = await loading;
-    } catch (e) {
-      return fail(decisionId, now, facts, null, codeOf(e), messageOf(e));
-    }
+  /** decide() and the answer; synchronous. */
+  const finish = (r: Pending): AuthorizationOutcome => {
+    const { decisionId, now, facts, authorizer, token } = r;
     const revision = authorizer.revision;
-
-    let token: TokenPayload | null = null;
-    let unverified: TokenError | null = null;
-    const picked = pickToken(facts.authorization, maxTokenBytes);
-    if (picked instanceof TokenError) return refuse(decisionId, now, facts, revision, picked);
-    if (picked !== null) {
-      if (facts.claims === null && verifying === null) {
-        // Nobody checked this token: it must not count. A public route still passes without it.
-        unverified = new TokenError('TOKEN_UNVERIFIED', 'a token arrived without authorizer claims to check it against');
-      } else {
-        const payload = decodePayload(picked);
-        if (payload instanceof TokenError) return refuse(decisionId, now, facts, revision, payload);
-        if (facts.claims !== null) {
-          const mismatch = crossCheck(payload, facts.claims);
-          if (mismatch) return refuse(decisionId, now, facts, revision, mismatch);
-        }
-        token = payload;
-        if (verifying !== null) {
-          let verifier: Verifier;
-          try {
-            verifier = await verifying;
-          } catch (e) {
-            return fail(decisionId, now, facts, revision, 'VERIFY_SETUP_FAILED', messageOf(e));
-          }
-          try {
-            token = await verifier(picked, now);
-          } catch (e) {
-            return refuse(decisionId, now, facts, revision, new TokenError('TOKEN_SIGNATURE_INVALID', messageOf(e)));
-          }
-        }
-      }
-    }
-
     const input: DecisionInput = {
       request: { method: facts.method, routeKey: facts.routeKey, path: facts.path, pathParameters: facts.pathParameters },
       token,
@@ -197,11 +174,11 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
       return fail(decisionId, now, facts, revision, codeOf(e), messageOf(e));
     }
     const evalMicros = Math.round((performance.now() - t0) * 10_000) / 10;
-    const codes: string[] = decision.reasons.map((r) => r.code);
-    if (unverified !== null && !decision.allow) {
+    const codes: string[] = decision.reasons.map((x) => x.code);
+    if (r.unverified !== null && !decision.allow) {
       // A protected route: the policy saw no token (401 TOKEN_MISSING); the log says why.
-      codes.unshift(unverified.code);
-      log(decisionId, now, facts, revision, { allow: false, status: decision.status, route: decision.route, reasons: codes }, evalMicros, null, unverified.message);
+      codes.unshift(r.unverified.code);
+      log(decisionId, now, facts, revision, { allow: false, status: decision.status, route: decision.route, reasons: codes }, evalMicros, null, r.unverified.message);
       return { allow: false, response: denyResponse(decision) };
     }
     log(decisionId, now, facts, revision, { allow: decision.allow, status: decision.status, route: decision.route, reasons: codes }, evalMicros, token);
@@ -209,15 +186,87 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
     return { allow: true, decision: { ...decision, decisionId, revision, token } };
   };
 
-  return async (event) => {
+  /** Everything after the bundle (and verifier) are loaded. Synchronous unless `verify` checks a token. */
+  const decideLoaded = (
+    decisionId: string,
+    now: number,
+    facts: RequestFacts,
+    authorizer: Authorizer,
+    verifier: Verifier | null,
+  ): AuthorizationOutcome | Promise<AuthorizationOutcome> => {
+    const revision = authorizer.revision;
+    const r: Pending = { decisionId, now, facts, authorizer, token: null, unverified: null };
+    const picked = pickToken(facts.authorization, maxTokenBytes);
+    if (picked instanceof TokenError) return refuse(decisionId, now, facts, revision, picked);
+    if (picked === null) return finish(r);
+    if (facts.claims === null && verifier === null) {
+      // Nobody checked this token: it must not count. A public route still passes without it.
+      r.unverified = new TokenError('TOKEN_UNVERIFIED', 'a token arrived without authorizer claims to check it against');
+      return finish(r);
+    }
+    const payload = decodePayload(picked);
+    if (payload instanceof TokenError) return refuse(decisionId, now, facts, revision, payload);
+    if (facts.claims !== null) {
+      const mismatch = crossCheck(payload, facts.claims);
+      if (mismatch) return refuse(decisionId, now, facts, revision, mismatch);
+    }
+    if (verifier === null) {
+      r.token = payload;
+      return finish(r);
+    }
+    return verifier(picked, now).then(
+      (verified) => {
+        r.token = verified;
+        return finish(r);
+      },
+      (e: unknown) => refuse(decisionId, now, facts, revision, new TokenError('TOKEN_SIGNATURE_INVALID', messageOf(e))),
+    );
+  };
+
+  // Once loaded, requests take the synchronous path (no await on the load promise).
+  let loaded: Authorizer | null = null;
+  let verifier: Verifier | null = null;
+  loading.then((a) => (loaded = a), () => {});
+  verifying?.then((v) => (verifier = v), () => {});
+
+  /** Cold path: the first requests, while the bundle or the verifier is still loading (or failed). */
+  const decideWhenLoaded = async (decisionId: string, now: number, facts: RequestFacts): Promise<AuthorizationOutcome> => {
+    let authorizer: Authorizer;
+    try {
+      authorizer = await loading;
+    } catch (e) {
+      return fail(decisionId, now, facts, null, codeOf(e), messageOf(e));
+    }
+    let v: Verifier | null = null;
+    if (verifying !== null) {
+      try {
+        v = await verifying;
+      } catch (e) {
+        return fail(decisionId, now, facts, authorizer.revision, 'VERIFY_SETUP_FAILED', messageOf(e));
+      }
+    }
+    return decideLoaded(decisionId, now, facts, authorizer, v);
+  };
+
+  const crashed = (decisionId: string, now: number, e: unknown): AuthorizationOutcome =>
+    // A bug here or a throwing clock: no decision, so no handler.
+    fail(decisionId, Number.isFinite(now) ? now : Date.now(), null, null, codeOf(e), messageOf(e));
+
+  return (event) => {
     const decisionId = randomUUID();
     let now = Number.NaN;
     try {
       now = clock();
-      return await run(event, decisionId, now);
+      if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError(`clock returned ${String(now)}, not epoch milliseconds`);
+      const facts = readEvent(event);
+      if ('unsupported' in facts) return fail(decisionId, now, null, null, 'EVENT_UNSUPPORTED', facts.unsupported);
+      const outcome =
+        loaded !== null && (verifying === null || verifier !== null)
+          ? decideLoaded(decisionId, now, facts, loaded, verifier)
+          : decideWhenLoaded(decisionId, now, facts);
+      return outcome instanceof Promise ? outcome.catch((e: unknown) => crashed(decisionId, now, e)) : outcome;
     } catch (e) {
-      // A bug here, a throwing clock, a broken verifier setup: no decision, so no entry.
-      return fail(decisionId, Number.isFinite(now) ? now : Date.now(), null, null, codeOf(e), messageOf(e));
+      return crashed(decisionId, now, e);
     }
   };
 }

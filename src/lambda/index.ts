@@ -40,7 +40,8 @@ export function withAuthorization<
 >(handler: AuthorizedHandler<E, R>, options: AuthorizationOptions = {}): WrappedHandler<E, R> {
   const authorize = createAuthorize(options);
   return async (event, context) => {
-    const outcome = await authorize(event);
+    let outcome = authorize(event);
+    if (outcome instanceof Promise) outcome = await outcome;
     if (!outcome.allow) return outcome.response;
     return handler(event, context, outcome.decision);
   };

@@ -27,7 +27,8 @@ export function claimguardMiddleware<E extends ApiGatewayEvent = ApiGatewayEvent
   return {
     name: 'claimguard',
     before: async (request) => {
-      const outcome = await authorize(request.event);
+      let outcome = authorize(request.event);
+      if (outcome instanceof Promise) outcome = await outcome;
       if (!outcome.allow) return outcome.response;
       (request.context as ClaimguardContext).claimguard = outcome.decision;
       return undefined;

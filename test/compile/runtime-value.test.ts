@@ -277,3 +277,17 @@ describe('valueEquals', () => {
     );
   });
 });
+
+describe('large sets', () => {
+  it('dedupe by value (hash table path above 32 elements), fast on 100,000 elements', () => {
+    const m = new Raw(wasm, new WebAssembly.Memory({ initial: 2 }));
+    const xs = Array.from({ length: 100_000 }, (_, i) => i % 50_000);
+    const t0 = performance.now();
+    const v = m.parseValue(`{${xs.join(',')}}`);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(m.fn('t_array_len')(v)).toBe(50_000);
+    const mixed = m.parseValue(`{${Array.from({ length: 40 }, (_, i) => `[${i % 20}],{"k":${i % 10},"k":${i % 20}},"${i % 5}",-0,0,1e400,1e401`).join(',')}}`);
+    // 20 arrays, 20 objects ({"k":j} for j<20), 5 strings, one 0 (-0 == 0), one Infinity
+    expect(m.fn('t_array_len')(mixed)).toBe(20 + 20 + 5 + 1 + 1);
+  });
+});

@@ -7,7 +7,7 @@ import { malloc, free } from "./alloc";
 import { parseNumber } from "./num";
 import {
   TAG_ARRAY, TAG_OBJECT, TAG_SET, TAG_STRING,
-  newArray, newBool, newNull, newNumber, newObject, newStringCap, setStringLen, valueEquals,
+  newArray, newBool, newNull, newNumber, newObject, newStringCap, setStringLen, valueEquals, valueHash,
 } from "./value";
 
 export const MAX_DEPTH: i32 = 1000;
@@ -246,6 +246,8 @@ function parseString(): usize {
 
 /** Removes later duplicates from items[start..itemsLen) (set semantics), returns the new count. */
 function dedupe(start: u32): u32 {
+  const n = itemsLen - start;
+  if (n > 32) return dedupeHashed(start, n);
   let w = start;
   for (let i = start; i < itemsLen; i++) {
     const x = <usize>load<u32>(items + (<usize>i << 2));
@@ -262,6 +264,39 @@ function dedupe(start: u32): u32 {
     }
   }
   return w - start;
+}
+
+/** Large sets: an open-addressing table keyed by valueHash, so dedupe is ~linear, not quadratic. */
+function dedupeHashed(start: u32, n: u32): u32 {
+  let slots: u32 = 64;
+  while (slots < n << 1) slots <<= 1;
+  const table = malloc(slots << 2); // kept index + 1, 0 = empty
+  memory.fill(table, 0, <usize>slots << 2);
+  const hashes = malloc(n << 3);
+  let w: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const x = <usize>load<u32>(items + (<usize>(start + i) << 2));
+    const h = valueHash(x);
+    let slot = <u32>h & (slots - 1);
+    let dup = false;
+    while (true) {
+      const k = load<u32>(table + (<usize>slot << 2));
+      if (k == 0) break;
+      if (load<u64>(hashes + (<usize>(k - 1) << 3)) == h && valueEquals(<usize>load<u32>(items + (<usize>(start + k - 1) << 2)), x)) {
+        dup = true;
+        break;
+      }
+      slot = (slot + 1) & (slots - 1);
+    }
+    if (dup) continue;
+    store<u32>(table + (<usize>slot << 2), w + 1);
+    store<u64>(hashes + (<usize>w << 3), h);
+    store<u32>(items + (<usize>(start + w) << 2), <u32>x);
+    w++;
+  }
+  free(hashes);
+  free(table);
+  return w;
 }
 
 function parse(ptr: usize, len: u32, rego: bool): usize {

@@ -168,6 +168,62 @@ export function valueEquals(a: usize, b: usize): bool {
   return false;
 }
 
+// @ts-ignore: decorator
+@inline
+function mix(h: u64): u64 {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccd;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53;
+  h ^= h >> 33;
+  return h;
+}
+
+/**
+ * A hash consistent with valueEquals (equal values hash equal): numbers by double (-0 as 0),
+ * arrays in order, sets order-independently, objects by their key set only (a 64-bit Bloom-style
+ * OR of key hashes, which duplicate keys do not change).
+ */
+export function valueHash(v: usize): u64 {
+  const t = load<u32>(v);
+  switch (t) {
+    case TAG_NULL:
+      return 0x9e3779b97f4a7c15;
+    case TAG_BOOL:
+      return load<u32>(v, 4) != 0 ? 0x2545f4914f6cdd1d : 0x7a646e4d6f6e6b79;
+    case TAG_NUMBER: {
+      const x = load<f64>(v, 8);
+      return mix(reinterpret<u64>(x == 0 ? 0.0 : x) ^ 3);
+    }
+    case TAG_STRING: {
+      let h: u64 = 0xcbf29ce484222325;
+      const p = <usize>load<u32>(v, 8);
+      const n = load<u32>(v, 4);
+      for (let i: u32 = 0; i < n; i++) h = (h ^ <u64>load<u8>(p + i)) * 0x100000001b3;
+      return mix(h ^ 4);
+    }
+    case TAG_ARRAY: {
+      let h: u64 = 5;
+      const n = load<u32>(v, 4);
+      for (let i: u32 = 0; i < n; i++) h = mix(h * 31 + valueHash(arrayGet(v, i)));
+      return h;
+    }
+    case TAG_SET: {
+      let h: u64 = 7;
+      const n = load<u32>(v, 4);
+      for (let i: u32 = 0; i < n; i++) h += valueHash(arrayGet(v, i));
+      return mix(h);
+    }
+    case TAG_OBJECT: {
+      let bloom: u64 = 6;
+      const n = load<u32>(v, 4);
+      for (let i: u32 = 0; i < n; i++) bloom |= <u64>1 << (valueHash(objectKeyAt(v, i)) & 63);
+      return mix(bloom);
+    }
+  }
+  return 0;
+}
+
 export function setContains(s: usize, x: usize): bool {
   const n = load<u32>(s, 4);
   const items = <usize>load<u32>(s, 12);

@@ -4,12 +4,14 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.js';
 import { registerEval } from './commands/eval.js';
+import { registerExplain } from './commands/explain.js';
+import { registerTest } from './commands/test.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo, type RegisterCommand } from './io.js';
 
 export type { CliIo } from './io.js';
 
 /** One line per command. */
-const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerEval];
+const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerEval, registerTest, registerExplain];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

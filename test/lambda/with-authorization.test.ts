@@ -236,6 +236,11 @@ describe('deny: token tampering and malformed tokens (401, handler never called)
     ['payload 2.0 comma-joined Authorization headers', (e) => (e.headers.authorization = `${token0()},${token0()}`), 'TOKEN_MULTIPLE'],
     ['Authorization and authorization both present', (e) => (e.headers.Authorization = token0()), 'TOKEN_MULTIPLE'],
     ['malformed base64url in the payload', (e) => (e.headers.authorization = withPayload(token0(), 'eyJzdWIiOiJ1MSJ9*')), 'TOKEN_MALFORMED'],
+    ['a `+` (base64, not base64url) in the payload', (e) => (e.headers.authorization = withPayload(token0(), splitToken(token0())[1].replace(/^(.{8})./, '$1+'))), 'TOKEN_MALFORMED'],
+    ['a `/` in the payload', (e) => (e.headers.authorization = withPayload(token0(), splitToken(token0())[1].replace(/^(.{8})./, '$1/'))), 'TOKEN_MALFORMED'],
+    ['padding in the payload', (e) => (e.headers.authorization = withPayload(token0(), `${b64url({ sub: 'u1' })}==`)), 'TOKEN_MALFORMED'],
+    ['whitespace inside the payload', (e) => (e.headers.authorization = withPayload(token0(), splitToken(token0())[1].replace(/^(.{8})/, '$1 '))), 'TOKEN_MALFORMED'],
+    ['a header segment that is not base64url', (e) => (e.headers.authorization = `Bearer ey*J9.${splitToken(token0())[1]}.${splitToken(token0())[2]}`), 'TOKEN_MALFORMED'],
     ['payload segment of impossible length', (e) => (e.headers.authorization = withPayload(token0(), 'eyJzdWIiOiJ1MSJ9a')), 'TOKEN_MALFORMED'],
     ['payload that is not JSON', (e) => (e.headers.authorization = withPayload(token0(), b64url('{"sub": "u1",'))), 'TOKEN_MALFORMED'],
     ['payload that is not UTF-8', (e) => (e.headers.authorization = withPayload(token0(), Buffer.from([0x7b, 0xff, 0x7d]).toString('base64url'))), 'TOKEN_MALFORMED'],
@@ -355,6 +360,13 @@ describe('faults: 500, never an allow', () => {
     expect(log.lines[0]).toMatchObject({ status: 500, reasons: ['INTERNAL_ERROR'] });
   });
 
+  it.each([[Number.NaN], ['1712345680000'], [undefined]])('a clock returning %j is a 500', async (value) => {
+    const { call, handler, log } = setup({ clock: () => value as number });
+    expect(await call(v2Event('v2-health-public.json'))).toEqual(INTERNAL);
+    expect(handler).not.toHaveBeenCalled();
+    expect(log.lines[0]).toMatchObject({ status: 500, reasons: ['INTERNAL_ERROR'] });
+  });
+
   it('an error the handler throws propagates as its own, after an allow', async () => {
     const authorizer = referenceAuthorizer();
     const boom = new Error('orders table unavailable');
@@ -385,6 +397,26 @@ describe('bundle loading', () => {
     await Promise.all([1, 2, 3].map(() => wrapped(v2Event('v2-get-order.json'), CONTEXT)));
     expect(loadBundle).toHaveBeenCalledOnce();
     expect(handler).toHaveBeenCalledTimes(3);
+  });
+
+  it('requests during the cold start wait for the bundle; later ones decide synchronously; both agree', async () => {
+    let resolve!: (a: Authorizer) => void;
+    loadBundle.mockReturnValue(new Promise<Authorizer>((r) => (resolve = r)));
+    const handler = vi.fn(async () => OK);
+    const s = logSink();
+    const wrapped = withAuthorization(handler, { clock: () => NOW, log: { sink: s.sink } });
+    const early = [wrapped(v2Event('v2-get-order.json'), CONTEXT), wrapped(v2Event('v2-delete-order-customer.json'), CONTEXT)];
+    await new Promise((r) => setTimeout(r, 5));
+    expect(handler).not.toHaveBeenCalled();
+    resolve(referenceAuthorizer());
+    const [a, b] = await Promise.all(early);
+    const [c, d] = [await wrapped(v2Event('v2-get-order.json'), CONTEXT), await wrapped(v2Event('v2-delete-order-customer.json'), CONTEXT)];
+    expect(a).toBe(OK);
+    expect(c).toBe(OK);
+    expect(b).toEqual(d);
+    expect((b as { statusCode: number }).statusCode).toBe(403);
+    expect(handler).toHaveBeenCalledTimes(2);
+    expect(s.lines.map((l) => l.status)).toEqual([200, 403, 200, 403]);
   });
 
   it('resolves a relative path against process.cwd() outside Lambda; passes bytes and expectedRevision through', () => {

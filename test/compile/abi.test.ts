@@ -283,6 +283,11 @@ describe('heap and data patching', () => {
     expect(m.fn('opa_heap_ptr_get')()).toBe(hp);
     const b = m.fn('opa_malloc')(64);
     expect(b).toBe(a); // from the bump pointer, not the (discarded) free list
+    // the start function's allocations (route table, entrypoints) cannot be reset into or freed
+    m.fn('opa_heap_ptr_set')(0);
+    expect(m.fn('opa_heap_ptr_get')()).toBe(hp); // hp: right after instantiation = the floor
+    m.fn('opa_value_free')(m.fn('entrypoints')());
+    expect(JSON.parse(m.jsonDump(m.fn('entrypoints')()))).toEqual({ 'claimguard/decision': 0, 'claimguard/allow': 1 });
     m.fn('opa_heap_blocks_stash')();
     m.fn('opa_heap_blocks_restore')();
     m.fn('opa_heap_stash_clear')();

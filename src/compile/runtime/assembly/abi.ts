@@ -2,7 +2,7 @@
 // Imports: env.memory, env.opa_abort. Exports: the functions below, two globals, `memory`.
 import { fatal } from "./env";
 import {
-  clearStash, free, heapInit, heapPtrGet, heapPtrSet, malloc, restoreBlocks, stashBlocks,
+  clearStash, free, heapInit, heapPtrGet, heapPtrSet, malloc, restoreBlocks, sealHeapFloor, stashBlocks,
 } from "./alloc";
 import { bufAscii, bufByte, bufNew, bufPtr, bufLen } from "./buf";
 import { dumpValue } from "./dump";
@@ -29,6 +29,7 @@ heapInit();
 const builtinsValue = parseAscii("{}");
 const entrypointsValue = parseAscii('{"claimguard/decision":0,"claimguard/allow":1}');
 policyInit();
+sealHeapFloor();
 
 export function builtins(): usize {
   return builtinsValue;

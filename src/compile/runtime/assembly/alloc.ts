@@ -12,10 +12,19 @@ const STASH = memory.data(((SMALL_CLASSES + 1) << 2) as i32, 8);
 
 let heapStart: usize = 0;
 let heapPtr: usize = 0;
+// Everything the start function allocated (route table, entrypoints) lies below the floor:
+// hosts cannot reset the heap into it and frees of it are ignored.
+let heapFloor: usize = 0;
 
 export function heapInit(): void {
   heapStart = (__heap_base + 7) & ~<usize>7;
   heapPtr = heapStart;
+  heapFloor = heapStart;
+}
+
+/** Called at the end of the start function. */
+export function sealHeapFloor(): void {
+  heapFloor = heapPtr;
 }
 
 export function heapPtrGet(): usize {
@@ -23,7 +32,7 @@ export function heapPtrGet(): usize {
 }
 
 export function heapPtrSet(p: usize): void {
-  heapPtr = p;
+  heapPtr = p < heapFloor ? heapFloor : p;
   memory.fill(HEADS, 0, (SMALL_CLASSES + 1) << 2);
 }
 
@@ -75,7 +84,7 @@ export function malloc(n: u32): usize {
 }
 
 export function free(p: usize): void {
-  if (p < heapStart + 8 || p >= heapPtr || (p & 7) != 0) return;
+  if (p < heapFloor + 8 || p >= heapPtr || (p & 7) != 0) return;
   if (load<u32>(p - 4) != MAGIC_USED) return;
   const size = load<u32>(p - 8);
   if (p + size > heapPtr) return;

@@ -94,3 +94,10 @@ export function suiteErrorAt(
 export function sortSuiteErrors(errors: readonly SuiteError[]): SuiteError[] {
   return [...errors].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
 }
+
+/** Every error with its source line, then `✖ N errors in M test files`. */
+export function formatSuiteErrors(errors: readonly SuiteError[]): string {
+  const files = new Set(errors.map((e) => e.file)).size;
+  const n = errors.length;
+  return `${errors.map((e) => `${e.format()}\n`).join('\n')}\n✖ ${n} error${n === 1 ? '' : 's'} in ${files} test file${files === 1 ? '' : 's'}\n`;
+}

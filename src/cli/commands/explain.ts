@@ -10,11 +10,13 @@ import { evaluate } from '../../decision/evaluate.js';
 import { bundleEngine } from '../../testing/bundle-engine.js';
 import type { DecisionEngine } from '../../testing/engine.js';
 import { renderExplanation } from '../../testing/explain.js';
+import { formatSuiteErrors } from '../../testing/errors.js';
 import { loadSuites } from '../../testing/load-suites.js';
 import { applyLayer } from '../../testing/principals.js';
 import { parseRequestLine } from '../../testing/request.js';
 import { ANONYMOUS, type Claims } from '../../testing/suite.js';
 import { absoluteTime } from '../../testing/time.js';
+import type { PolicyIR } from '../../policy/ir.js';
 import { parseSource } from '../../policy/source.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, DEFAULT_POLICIES, loadPolicyForCli } from '../policy.js';
@@ -141,12 +143,12 @@ export async function runExplain(io: CliIo, options: ExplainOptions): Promise<Ex
 }
 
 /** A principal from the suites, at --now or else at the `now` of the suite that defines it. */
-async function principal(io: CliIo, options: ExplainOptions, ir: Parameters<typeof loadSuites>[0]['ir'], now: number | undefined): Promise<Who | ExitCode> {
+async function principal(io: CliIo, options: ExplainOptions, ir: PolicyIR, now: number | undefined): Promise<Who | ExitCode> {
   const name = options.principal!;
   if (name === ANONYMOUS) return { label: 'anonymous (no token)', token: null, now: now ?? Date.now() };
   const loaded = await loadSuites({ ir, entryFile: resolve(io.cwd, options.policies ?? DEFAULT_POLICIES), baseDir: io.cwd });
   if (!loaded.ok) {
-    io.stderr.write(`${loaded.errors.map((e) => `${e.format()}\n`).join('\n')}\nclaimguard: the test suites (where principals live) have errors\n`);
+    io.stderr.write(`${formatSuiteErrors(loaded.errors)}claimguard: the test suites (where principals live) have errors\n`);
     return EXIT_USAGE;
   }
   const def = loaded.principals.get(name);

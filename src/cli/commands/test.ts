@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { bundleEngine } from '../../testing/bundle-engine.js';
 import type { DecisionEngine } from '../../testing/engine.js';
+import { formatSuiteErrors } from '../../testing/errors.js';
 import { loadSuites } from '../../testing/load-suites.js';
 import { jsonReport } from '../../testing/report/json.js';
 import { junitReport } from '../../testing/report/junit.js';
@@ -65,9 +66,7 @@ export async function runTest(io: CliIo, options: TestOptions): Promise<ExitCode
   const entryFile = resolve(io.cwd, options.policies ?? DEFAULT_POLICIES);
   const loaded = await loadSuites({ ir: policy.ir, entryFile, baseDir: io.cwd });
   if (!loaded.ok) {
-    const files = new Set(loaded.errors.map((e) => e.file)).size;
-    const n = loaded.errors.length;
-    io.stderr.write(`${loaded.errors.map((e) => `${e.format()}\n`).join('\n')}\n✖ ${n} error${n === 1 ? '' : 's'} in ${files} test file${files === 1 ? '' : 's'}\n`);
+    io.stderr.write(formatSuiteErrors(loaded.errors));
     return EXIT_USAGE;
   }
 

@@ -6,7 +6,6 @@ import { describe, expect, it, vi } from 'vitest';
 import { claimguardMiddleware, type ClaimguardContext } from '../../src/lambda/middy.js';
 import { CONTEXT, logSink, NOW, referenceAuthorizer, v1Event, v2Event } from './fixtures.js';
 
-vi.mock('../../src/runtime/load-bundle.js', () => ({ loadBundle: vi.fn() }));
 
 const OK = { statusCode: 200, body: 'ok' };
 

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withAuthorization, type AuthorizationOptions } from '../../src/lambda/index.js';
 import { AUDIENCE, CONTEXT, ISSUER, logSink, NOW, payloadOf, referenceAuthorizer, v2Event } from './fixtures.js';
 
-vi.mock('../../src/runtime/load-bundle.js', () => ({ loadBundle: vi.fn() }));
 
 let privateKey: CryptoKey;
 let otherKey: CryptoKey;

@@ -14,9 +14,6 @@ import { CONTEXT, referenceAuthorizer, v1Event, v2Event } from '../lambda/fixtur
 import { chk, policy, publicRoute, route } from '../support/ir-builders.js';
 import { startCoreStandIn, type CoreStandIn } from './core-stand-in.js';
 
-// The full-loop test injects a reference authorizer: the bundle loader (and the wasm toolchain
-// behind it) plays no part in this file.
-vi.mock('../../src/runtime/load-bundle.js', () => ({ loadBundle: vi.fn() }));
 
 const API_DOMAIN = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
 const ISSUER = `${API_DOMAIN}/prod/auth`;

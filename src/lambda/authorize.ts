@@ -183,7 +183,17 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
     }
     log(decisionId, now, facts, revision, { allow: decision.allow, status: decision.status, route: decision.route, reasons: codes }, evalMicros, token);
     if (!decision.allow) return { allow: false, response: denyResponse(decision) };
-    return { allow: true, decision: { ...decision, decisionId, revision, token } };
+    // Spelled out: V8 (Node 20) takes a slow path for `{ ...obj, more }` (µs, not ns).
+    const authorized: AuthorizedDecision = {
+      allow: decision.allow,
+      status: decision.status,
+      route: decision.route,
+      reasons: decision.reasons,
+      decisionId,
+      revision,
+      token,
+    };
+    return { allow: true, decision: authorized };
   };
 
   /** Everything after the bundle (and verifier) are loaded. Synchronous unless `verify` checks a token. */

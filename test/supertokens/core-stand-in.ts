@@ -2,6 +2,7 @@
 // CDI endpoints the tested routes need (`/apiversion`, the JWKS, user lookup, session creation),
 // signs access tokens with a locally generated RS256 key the way the core shapes them (v5 header,
 // protected claims + `userDataInJWT`), and records every request so tests can see what the SDK sent.
+// `users` are email-password users it knows (their email counted as verified); others are unknown.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +24,7 @@ export interface CoreStandIn {
 
 const KID = 'd-1712345000000';
 
-export async function startCoreStandIn(options: { now?: () => number } = {}): Promise<CoreStandIn> {
+export async function startCoreStandIn(options: { now?: () => number; users?: Record<string, string> } = {}): Promise<CoreStandIn> {
   const now = options.now ?? Date.now;
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const jwk = { ...(await exportJWK(publicKey)), kid: KID, alg: 'RS256', use: 'sig' };
@@ -45,7 +46,16 @@ export async function startCoreStandIn(options: { now?: () => number } = {}): Pr
         const route = `${req.method} ${url.pathname}`;
         if (route === 'GET /apiversion') return send(200, { versions: ['5.4'] });
         if (route === 'GET /.well-known/jwks.json') return send(200, { keys: [jwk] }, { 'cache-control': 'max-age=60, must-revalidate' });
-        if (route === 'GET /user/id') return send(200, { status: 'UNKNOWN_USER_ID_ERROR' });
+        if (route === 'GET /user/id') {
+          const id = url.searchParams.get('userId') ?? '';
+          const email = options.users?.[id];
+          if (email === undefined) return send(200, { status: 'UNKNOWN_USER_ID_ERROR' });
+          const timeJoined = 1712345000000;
+          const method = { recipeId: 'emailpassword', recipeUserId: id, tenantIds: ['public'], email, timeJoined, verified: true };
+          const user = { id, isPrimaryUser: false, tenantIds: ['public'], emails: [email], phoneNumbers: [], thirdParty: [], webauthn: { credentialIds: [] }, timeJoined, loginMethods: [method] };
+          return send(200, { status: 'OK', user });
+        }
+        if (route === 'GET /recipe/user/email/verify') return send(200, { status: 'OK', isVerified: options.users?.[url.searchParams.get('userId') ?? ''] !== undefined });
         if (route === 'POST /public/recipe/session') {
           const b = body as { userId: string; userDataInJWT: Record<string, unknown> };
           const iat = Math.floor(now() / 1000);

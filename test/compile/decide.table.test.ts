@@ -68,6 +68,7 @@ const routingRows: [string, unknown][] = [
   ['now missing', { request: { method: 'GET', path: '/' } }],
   ['now string', { request: { method: 'GET', path: '/' }, now: '1' }],
   ['now null', { request: { method: 'GET', path: '/' }, now: null }],
+  ['now huge but finite', { request: { method: 'GET', path: '/' }, now: 1.7e308 }],
   ['order: method before token', { request: { path: '/' }, token: 1, now: 'x' }],
   ['order: token before now', { request: { method: 'GET', path: '/' }, token: 1 }],
   ['order: input checks before path', { request: { method: 'GET', path: 'no-slash' } }],
@@ -168,12 +169,51 @@ describe('routing and input refusal: wasm = reference', () => {
       '{"request":{"method":"GET","path":"/x/y"},"token":{"sub":1e2,"aud":"api"},"now":1}',
       '{"request":{"method":"GET","path":"/x/y"},"token":{"sub":-0.0,"aud":"api"},"now":1}',
       '{"request":{"method":"GET","path":"/x/y"},"token":{"sub":"y","sub":null,"aud":"api"},"now":1}',
+      '{"request":{"method":"GET","path":"/health"},"now":1e400}',
+      '{"request":{"method":"GET","path":"/health"},"now":-1e400}',
     ];
     // Compared after a JSON trip: `-0.0` is echoed as written, which parses to -0 where the reference has 0.
     const norm = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
     for (const text of texts) {
       expect(norm(wasm.decideText(text)), text).toEqual(referenceDecision(routing, JSON.parse(text)));
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// routeKey against the best path match: the API's route is trusted unless a finer policy route wins
+
+const finer = policy([
+  publicRoute('ANY /{proxy+}'),
+  route('GET /orders/{id}', [chk.subject('id')]),
+  route('ANY /orders/{id}', [chk.tenantParam('id')]),
+  route('GET /orders/{id}/items/{item}', [chk.subject('item')]),
+  publicRoute('GET /a'),
+  route('GET /{x}/{y}', [chk.subject('y')]),
+  route('GET /shape/{one}', [chk.subject('one')]),
+  route('GET /shape/{two}', [chk.subject('two')]),
+  route('$default', [chk.mfa()]),
+]);
+const t = { sub: '1', tId: '1' };
+const finerRows: [string, unknown][] = [
+  ['catch-all routeKey, specific path route wins', input('GET', '/orders/1', { routeKey: 'ANY /{proxy+}', now: NOW, token: { sub: '2' } })],
+  ['catch-all routeKey, nothing finer', input('GET', '/zzz/1/2', { routeKey: 'ANY /{proxy+}', now: NOW })],
+  ['hit is the best: given parameters', input('GET', '/orders/1', { routeKey: 'GET /orders/{id}', pathParameters: { id: '9' }, now: NOW, token: t })],
+  ['ANY hit, exact-method best wins', input('GET', '/orders/1', { routeKey: 'ANY /orders/{id}', pathParameters: { id: '1' }, now: NOW, token: { sub: '2', tId: '1' } })],
+  ['ANY hit, same-shape ANY best: hit', input('PUT', '/orders/1', { routeKey: 'ANY /orders/{id}', pathParameters: { id: '7' }, now: NOW, token: t })],
+  ['literal hit beats param best', input('GET', '/a/b', { routeKey: 'GET /a', now: NOW, token: t })],
+  ['longer best, equal prefix: hit', input('GET', '/orders/1/items/2', { routeKey: 'GET /orders/{id}', pathParameters: { id: '1' }, now: NOW, token: t })],
+  ['hit whose template does not match the path', input('GET', '/nope/1/2/3', { routeKey: 'GET /orders/{id}', now: NOW, token: t })],
+  ['same shape, other param name: hit', input('GET', '/shape/1', { routeKey: 'GET /shape/{two}', pathParameters: { two: '1' }, now: NOW, token: t })],
+  ['same shape by path: first', input('GET', '/shape/1', { now: NOW, token: t })],
+  ['$default key is no hit', input('GET', '/orders/1', { routeKey: '$default', now: NOW, token: t })],
+  ['$default routeKey, no path match: fallback', input('POST', '/x', { routeKey: '$default', now: NOW, token: t })],
+];
+
+describe('routeKey against the best path match: wasm = reference', () => {
+  const wasm = compileIR(finer);
+  it.each(finerRows)('%s', (_name, doc) => {
+    expect(JSON.stringify(wasm.decide(doc))).toBe(JSON.stringify(referenceDecision(finer, asSent(doc))));
   });
 });
 

@@ -3,22 +3,22 @@
 // side mirrors these numbers in policy/format.ts; test/compile/decide.format.test.ts checks that
 // the two files agree, so change both together and bump TABLE_VERSION.
 //
-// Layout (little-endian; every offset is a byte offset from the table's start; sections and
-// records start 8-byte aligned):
-//   header            HEADER_WORDS u32 words (H_* below)
-//   strings           bytes of every interned string (WTF-8), then the directory: id → (off, len)
-//   piece lists       [n, strId × n]: a reason's JSON text split around its dynamic holes
-//   string lists      [n, strId × n]: role names, audiences, …
-//   check records     [op, key, …] per CHECK_* below; f64 fields at byte 16 (word 4)
-//   programs          [n, checkOff × n]: one route's checks (deduplicated across routes)
-//   routes            [key, keyJson, flags, program, nParams, (name, seg|GREEDY) × nParams]
-//   route directory   routeId → record offset
-//   key index         open addressing, KEY_SLOT_BYTES per slot: (hash, routeId + 1); 0 = empty
-//   trie nodes        NODE_BYTES per node: (paramChild, greedyChild, terminalsOff, 0); node 0 = root
-//   terminals         METHOD_COUNT u32 per terminal node: routeId + 1 per method, ANY last
-//   edge index        open addressing, EDGE_SLOT_BYTES per slot: (hash, parent, segStrId, child); child 0 = empty
-//   values            strId × n: JSON texts of policy values, parsed once at module start
-//   constants         strId × CONST_COUNT: fixed decisions, fragments and input field names
+// Layout (little-endian; every offset is a byte offset from the table's start; blocks start
+// 8-byte aligned). Blocks are deduplicated: equal words are stored once, whoever refers to them.
+//   header      HEADER_WORDS u32 words (H below)
+//   templates   [n, item × n]: item = string id, or a HOLE_* the module fills (reasons, decisions)
+//   lists       [n, strId × n]: role names, audiences, …
+//   checks      [op, key, …] per OP/W below; the max-age f64 at byte 16
+//   programs    [n, checkOff × n]: a route's checks in report order
+//   routes      [key strId, flags, program, shape strId, nParams, (name strId, segment | PARAM_GREEDY) × nParams]
+//   route dir   routeId → route offset
+//   key index   open addressing, KEY_SLOT_BYTES per slot: (hash, routeId + 1); 0 = empty; routes with segments only
+//   terminals   [methodMask, routeId + 1 per set bit, in bit order]; bit i = METHODS[i], ANY = bit 7
+//   trie nodes  NODE_BYTES per node: (paramChild, greedyChild, terminalOff); node 0 = root, 0 = none
+//   edge index  open addressing, EDGE_SLOT_BYTES per slot: (hash, parent, segment strId, child); child 0 = empty
+//   values      strId × n: JSON texts of policy values, parsed once at module start
+//   constants   template offset × CONST_COUNT: fixed decisions and input field names (CONSTS)
+//   strings     bytes (WTF-8), then the directory: id → (offset, length)
 
 export const TABLE_MAGIC = 0x31544743; // 'CGT1'
 export const TABLE_VERSION = 1;
@@ -48,12 +48,26 @@ export const HEADER_WORDS = 20;
 
 export const KEY_SLOT_BYTES = 8;
 export const EDGE_SLOT_BYTES = 16;
-export const NODE_BYTES = 16;
+export const NODE_BYTES = 12;
 /** Route param entry: segment index, or'ed with GREEDY for `{name+}` (captures the rest of the path). */
 export const PARAM_GREEDY = 0x80000000;
 export const ROUTE_PUBLIC = 1;
-/** A list or piece-list offset meaning "not set" (offset 0 is the header, never a list). */
+/** The route's method is ANY (an exact method ranks before it). */
+export const ROUTE_ANY = 2;
+/** A list or template offset meaning "not set" (offset 0 is the header, never a block). */
 export const NONE = 0;
+
+/** Template items ≥ HOLE_MIN are holes. */
+export const HOLE_MIN = 0xfffffff0;
+export const HOLE_VALUE = 0xffffffff; // the JSON of the value seen (bufValue)
+export const HOLE_NUMBER = 0xfffffffe; // a computed number (bufNumber)
+export const HOLE_PARAM = 0xfffffffd; // the path parameter, as a JSON string
+export const HOLE_ROUTE = 0xfffffffc; // the matched route's key, as a JSON string
+
+/** Route record word indices. */
+export const R = { KEY: 0, FLAGS: 1, PROGRAM: 2, SHAPE: 3, PARAM_COUNT: 4, PARAMS: 5 } as const;
+/** Segment kinds in a route's shape string (one byte per segment): compareRoutes' ranks. */
+export const SHAPE = { literal: 0, param: 1, greedy: 2 } as const;
 
 /** Method slot order in a terminal; ANY is last. Anything else a request sends matches only ANY. */
 export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
@@ -76,9 +90,9 @@ export const OP = {
 } as const;
 
 /**
- * Word indices inside check records. `f*` fields are piece-list offsets: a failure's JSON text
- * split at its holes (actual value, computed number, path parameter), emitted piece, hole, piece….
- * Max-age records keep `hasMaxAge` at word 2 and the f64 at word 4 (byte 16, 8-aligned).
+ * Word indices inside check records. Failure fields (MISSING, WRONG_*, *_F, …) are template offsets
+ * (NONE when the failure cannot happen). Max-age records keep `hasMaxAge` at word 2 and the f64 at
+ * word 4 (byte 16, 8-aligned).
  */
 export const W = {
   OP: 0,
@@ -139,9 +153,9 @@ export const W = {
   B_PROGRAMS: 2,
 } as const;
 
-/** Fixed strings every table carries, by index in the constants section. */
+/** Fixed templates every table carries, by index in the constants section. */
 export const CONSTS = [
-  // whole decisions
+  // whole decisions, or their head and tail around the reasons
   'INPUT_NOT_OBJECT',
   'REQUEST_NOT_OBJECT',
   'METHOD_NOT_STRING',
@@ -152,16 +166,11 @@ export const CONSTS = [
   'NOW_NOT_NUMBER',
   'PATH_REJECTED',
   'ROUTE_NOT_IN_POLICY',
-  // fragments around a route key's JSON text
-  'ALLOW_PRE',
-  'ALLOW_POST',
-  'DENY_PRE',
-  'DENY_MID',
-  'DENY_POST',
-  'TOKEN_PRE',
-  'TOKEN_POST',
-  'COMMA',
-  // input field names
+  'ALLOW',
+  'DENY_HEAD',
+  'DECISION_TAIL',
+  'TOKEN_MISSING',
+  // single strings: input field names
   'K_REQUEST',
   'K_METHOD',
   'K_PATH',

@@ -8,6 +8,10 @@ import {
   EDGE_SLOT_BYTES,
   H,
   HEADER_WORDS,
+  HOLE_NUMBER,
+  HOLE_PARAM,
+  HOLE_ROUTE,
+  HOLE_VALUE,
   KEY_SLOT_BYTES,
   METHOD_COUNT,
   METHODS,
@@ -15,7 +19,10 @@ import {
   NONE,
   OP,
   PARAM_GREEDY,
+  R,
+  ROUTE_ANY,
   ROUTE_PUBLIC,
+  SHAPE,
   TABLE_MAGIC,
   TABLE_VERSION,
   W,
@@ -25,7 +32,7 @@ import {
   type ConstName,
 } from './format.js';
 import {
-  CONSTANT_TEXT,
+  DECISION_TEMPLATES,
   audienceReasons,
   claimAnyOfReasons,
   claimEqualsReasons,
@@ -36,6 +43,8 @@ import {
   listReasons,
   mfaReasons,
   tenantOneOfReasons,
+  type Hole,
+  type Template,
 } from './reasons.js';
 import { wtf8 } from './wtf8.js';
 
@@ -116,6 +125,28 @@ const pow2AtLeast = (n: number): number => {
   return c;
 };
 
+const HOLE_CODES: Record<Hole['hole'], number> = {
+  value: HOLE_VALUE,
+  number: HOLE_NUMBER,
+  param: HOLE_PARAM,
+  route: HOLE_ROUTE,
+};
+
+/**
+ * A check's identity for deduplication: everything but where it was written. Injective over JSON
+ * values (numbers and strings are tagged, so `1`, `"1"`, NaN and null stay apart; key order counts,
+ * since it shows in the reasons' `expectedValue`).
+ */
+function checkKey(c: Check): string {
+  const strip = (x: Check): unknown => {
+    const { path: _path, at: _at, ...rest } = x;
+    return x.kind === 'anyOf' ? { ...rest, branches: x.branches.map((b) => b.map(strip)) } : rest;
+  };
+  return JSON.stringify(strip(c), (_k, v: unknown) =>
+    typeof v === 'number' ? `n${Object.is(v, -0) ? '-0' : String(v)}` : typeof v === 'string' ? `s${v}` : v,
+  );
+}
+
 class Encoder {
   readonly w = new Writer();
   private readonly strIds = new Map<string, number>();
@@ -156,10 +187,10 @@ class Encoder {
     return off;
   }
 
-  /** A failure's pieces as [n, strId…]; NONE for a failure that cannot happen. */
-  pieces(parts: readonly string[] | null): number {
-    if (parts === null) return NONE;
-    return this.block([parts.length, ...parts.map((p) => this.str(p))]);
+  /** A template as [n, item…]; NONE for a failure that cannot happen. */
+  pieces(t: Template | null): number {
+    if (t === null) return NONE;
+    return this.block([t.length, ...t.map((p) => (typeof p === 'string' ? this.str(p) : HOLE_CODES[p.hole]))]);
   }
 
   list(xs: readonly string[] | null): number {
@@ -186,7 +217,24 @@ class Encoder {
     return this.block(words, { at: W.MAX_AGE, value: maxAge ?? 0 });
   }
 
+  /** Routes repeat the same checks (defaults, shared requirements): encode each distinct one once. */
   check(c: Check): number {
+    const seen = this.byIdentity.get(c);
+    if (seen !== undefined) return seen;
+    const key = checkKey(c);
+    let off = this.byShape.get(key);
+    if (off === undefined) {
+      off = this.encodeCheck(c);
+      this.byShape.set(key, off);
+    }
+    this.byIdentity.set(c, off);
+    return off;
+  }
+
+  private readonly byIdentity = new WeakMap<Check, number>();
+  private readonly byShape = new Map<string, number>();
+
+  private encodeCheck(c: Check): number {
     switch (c.kind) {
       case 'anyOf': {
         const programs = c.branches.map((b) => this.program(b));
@@ -330,13 +378,18 @@ class Encoder {
 
   route(r: IRRoute): number {
     const program = r.public ? NONE : this.program(r.checks);
-    const words = [this.str(r.key), this.str(JSON.stringify(r.key)), r.public ? ROUTE_PUBLIC : 0, program];
+    const words: number[] = [];
+    words[R.KEY] = this.str(r.key);
+    words[R.FLAGS] = (r.public ? ROUTE_PUBLIC : 0) | (r.method === 'ANY' ? ROUTE_ANY : 0);
+    words[R.PROGRAM] = program;
+    words[R.SHAPE] = this.str(String.fromCharCode(...(r.segments ?? []).map((s) => SHAPE[s.kind])));
     const params: number[] = [];
     (r.segments ?? []).forEach((s, i) => {
       if (s.kind === 'param') params.push(this.str(s.name), i);
       else if (s.kind === 'greedy') params.push(this.str(s.name), (i | PARAM_GREEDY) >>> 0);
     });
-    words.push(params.length / 2, ...params);
+    words[R.PARAM_COUNT] = params.length / 2;
+    words.push(...params);
     const off = this.w.align();
     for (const x of words) this.w.u32(x);
     return off;
@@ -410,32 +463,8 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
   header(H.ROUTE_COUNT, ir.routes.length);
 
   // Constants first, so their strings get the low ids.
-  const constIds = new Array<number>(CONSTS.length).fill(0);
-  const setConst = (name: ConstName, text: string): void => {
-    constIds[C[name]] = e.str(text);
-  };
-  for (const name of [
-    'INPUT_NOT_OBJECT',
-    'REQUEST_NOT_OBJECT',
-    'METHOD_NOT_STRING',
-    'PATH_NOT_STRING',
-    'ROUTE_KEY_NOT_STRING',
-    'PATH_PARAMETERS_NOT_OBJECT',
-    'TOKEN_NOT_OBJECT',
-    'NOW_NOT_NUMBER',
-    'PATH_REJECTED',
-    'ROUTE_NOT_IN_POLICY',
-  ] as const) {
-    setConst(name, CONSTANT_TEXT[name][0]!);
-  }
-  setConst('ALLOW_PRE', CONSTANT_TEXT.ALLOW[0]!);
-  setConst('ALLOW_POST', CONSTANT_TEXT.ALLOW[1]!);
-  setConst('DENY_PRE', CONSTANT_TEXT.DENY[0]!);
-  setConst('DENY_MID', CONSTANT_TEXT.DENY[1]!);
-  setConst('DENY_POST', CONSTANT_TEXT.DENY[2]!);
-  setConst('TOKEN_PRE', CONSTANT_TEXT.TOKEN[0]!);
-  setConst('TOKEN_POST', CONSTANT_TEXT.TOKEN[1]!);
-  setConst('COMMA', ',');
+  const constOffs = new Array<number>(CONSTS.length).fill(0);
+  for (const [name, t] of Object.entries(DECISION_TEMPLATES)) constOffs[C[name as ConstName]] = e.pieces(t);
   const fields: [ConstName, string][] = [
     ['K_REQUEST', 'request'],
     ['K_METHOD', 'method'],
@@ -449,8 +478,9 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
     ['K_T', 't'],
     ['K_C', 'c'],
   ];
-  for (const [name, text] of fields) setConst(name, text);
-  METHODS.forEach((m) => setConst(`M_${m}`, m));
+  for (const [name, text] of fields) constOffs[C[name]] = e.pieces([text]);
+  METHODS.forEach((m) => (constOffs[C[`M_${m}`]] = e.pieces([m])));
+  if (constOffs.some((o) => o === 0)) throw new Error('internal: a table constant has no template');
 
   // Routes (their programs and reasons are written as they are first needed).
   const routeOffs = ir.routes.map((r) => e.route(r));
@@ -458,10 +488,10 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
   for (const off of routeOffs) w.u32(off);
   header(H.ROUTES_DIR, routesDir);
 
-  // routeKey index: first route with a key wins; `$default` is never a direct hit.
+  // routeKey index: the first route with the key and with segments; `$default` is never a hit.
   const firstByKey = new Map<string, number>();
   ir.routes.forEach((r, i) => {
-    if (r.key !== '$default' && !firstByKey.has(r.key)) firstByKey.set(r.key, i);
+    if (r.key !== '$default' && r.segments !== null && !firstByKey.has(r.key)) firstByKey.set(r.key, i);
   });
   const keyCap = pow2AtLeast(firstByKey.size * 2);
   const keyIndex = w.align();
@@ -484,7 +514,10 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
   const termOffs = nodes.map((n) => {
     if (n.terminals === null) return 0;
     const off = w.align();
-    for (const r of n.terminals) w.u32(r);
+    let mask = 0;
+    n.terminals.forEach((r, m) => (mask |= r === 0 ? 0 : 1 << m));
+    w.u32(mask);
+    for (const r of n.terminals) if (r !== 0) w.u32(r);
     return off;
   });
   const nodesOff = w.align();
@@ -492,7 +525,6 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
     w.u32(n.param ? n.param.id : 0);
     w.u32(n.greedy ? n.greedy.id : 0);
     w.u32(termOffs[i]!);
-    w.u32(0);
   });
   if (w.pos !== nodesOff + nodes.length * NODE_BYTES) throw new Error('internal: node size');
   header(H.NODES, nodesOff);
@@ -524,9 +556,9 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
   header(H.VALUE_COUNT, values.count);
 
   const consts = w.align();
-  for (const id of constIds) w.u32(id);
+  for (const off of constOffs) w.u32(off);
   header(H.CONSTS, consts);
-  header(H.CONST_COUNT, constIds.length);
+  header(H.CONST_COUNT, constOffs.length);
 
   const strings = e.stringsSection();
   header(H.STR_DIR, strings.dir);

@@ -1,8 +1,11 @@
 // Every reason a check can report, precomputed as JSON text at compile time. Each function mirrors
-// one branch of src/decision/checks.ts and builds the very object the reference builds, with HOLE
-// standing where the reference puts a value only known per request (the claim seen, a computed age,
-// a path parameter). The text is then split at the holes: the module copies the pieces and writes
-// only the holes, so key order and escaping are JSON.stringify's by construction.
+// one branch of src/decision/checks.ts and lists the reason's properties in the reference's order,
+// with a hole where the reference puts a value only known per request (the claim seen, a computed
+// age, a path parameter). A reason becomes a template: interned fragments
+//   {"id":…,"code":…,"reason":{"message":…   ,"expectedToInclude":[…]   ,"actualValue":  <hole>   }}
+// so that equal fragments are stored once across checks and routes, and the module copies the
+// fragments and writes only the holes. The concatenation is exactly JSON.stringify's text of the
+// reference's reason object (test/compile/decide.reasons.test.ts).
 import type {
   AudienceCheck,
   EmailVerifiedCheck,
@@ -13,57 +16,84 @@ import type {
 } from '../../policy/ir.js';
 import type { ReasonCode } from '../../decision/types.js';
 
-/** A placeholder no policy text can produce by accident (lone surrogates are escaped by JSON.stringify). */
-export const HOLE = '\udfff\u0000claimguard:hole\u0000\ud800';
-const HOLE_TEXT = JSON.stringify(HOLE);
+/** What the module writes into a hole. */
+export type Hole =
+  | { readonly hole: 'value' } // the claim (or part of it) as seen in the input, as JSON
+  | { readonly hole: 'number' } // a computed age, JSON number (non-finite → null)
+  | { readonly hole: 'param' } // the path parameter's value, as a JSON string
+  | { readonly hole: 'route' }; // the matched route key, as a JSON string
 
-/** JSON text of `x` split at its holes; throws unless there are exactly `holes` of them. */
-export function split(x: unknown, holes: number): string[] {
-  const parts = JSON.stringify(x).split(HOLE_TEXT);
-  if (parts.length !== holes + 1) {
-    throw new Error(`internal: expected ${holes} hole(s) in ${JSON.stringify(x)}, found ${parts.length - 1}`);
+export const VALUE: Hole = { hole: 'value' };
+export const NUMBER: Hole = { hole: 'number' };
+export const PARAM: Hole = { hole: 'param' };
+export const ROUTE: Hole = { hole: 'route' };
+
+const HOLES: ReadonlySet<unknown> = new Set([VALUE, NUMBER, PARAM, ROUTE]);
+/** By identity: a policy value shaped like `{ hole: 'value' }` is data, not a hole. */
+export const isHole = (x: unknown): x is Hole => HOLES.has(x);
+
+export type Piece = string | Hole;
+export type Template = readonly Piece[];
+
+const J = (x: unknown): string => JSON.stringify(x);
+
+/** `{ id, code, reason: { message, ...props } }` as fragments; a hole value leaves `,"key":` before it. */
+export function reason(
+  id: string,
+  code: ReasonCode | 'INPUT_INVALID' | 'PATH_REJECTED' | 'ROUTE_NOT_IN_POLICY' | 'TOKEN_MISSING',
+  message: string,
+  props: readonly (readonly [string, JsonValue | Hole])[] = [],
+): Piece[] {
+  const out: Piece[] = [`{"id":${J(id)},"code":${J(code)},"reason":{"message":${J(message)}`];
+  for (const [k, v] of props) {
+    if (isHole(v)) out.push(`,${J(k)}:`, v);
+    else out.push(`,${J(k)}:${J(v)}`);
   }
-  return parts;
+  out.push('}}');
+  return out;
 }
 
-/** One reason `{id, code, reason}` split at its holes. */
-export const reason = (id: string, code: ReasonCode, detail: Record<string, unknown>, holes = 0): string[] =>
-  split({ id, code, reason: detail }, holes);
-
 /** `wrongType` in checks.ts; `withActual: false` is the `t === null ? undefined : t` branch. */
-export const wrongType = (id: string, expectedType: string, withActual = true): string[] =>
-  withActual
-    ? reason(id, 'CLAIM_INVALID', { message: 'wrong value type', expectedType, actualValue: HOLE }, 1)
-    : reason(id, 'CLAIM_INVALID', { message: 'wrong value type', expectedType });
+export const wrongType = (id: string, expectedType: string, withActual = true): Piece[] =>
+  reason(id, 'CLAIM_INVALID', 'wrong value type', withActual ? [['expectedType', expectedType], ['actualValue', VALUE]] : [['expectedType', expectedType]]);
 
 export const audienceReasons = (c: AudienceCheck) => ({
-  missing: reason(c.id, 'AUDIENCE_MISMATCH', { message: 'value does not exist', expectedToIncludeAtLeastOneOf: c.anyOf }),
+  missing: reason(c.id, 'AUDIENCE_MISMATCH', 'value does not exist', [['expectedToIncludeAtLeastOneOf', c.anyOf]]),
   wrongType: wrongType(c.id, 'string | string[]'),
-  wrongValue: reason(
-    c.id,
-    'AUDIENCE_MISMATCH',
-    { message: 'wrong value', expectedToIncludeAtLeastOneOf: c.anyOf, actualValue: HOLE },
-    1,
-  ),
+  wrongValue: reason(c.id, 'AUDIENCE_MISMATCH', 'wrong value', [
+    ['expectedToIncludeAtLeastOneOf', c.anyOf],
+    ['actualValue', VALUE],
+  ]),
 });
 
 export const issuerReasons = (c: IssuerCheck) => ({
-  missing: reason(c.id, 'ISSUER_MISMATCH', { message: 'value does not exist', expectedValue: c.equals }),
+  missing: reason(c.id, 'ISSUER_MISMATCH', 'value does not exist', [['expectedValue', c.equals]]),
   wrongType: wrongType(c.id, 'string'),
-  wrongValue: reason(c.id, 'ISSUER_MISMATCH', { message: 'wrong value', expectedValue: c.equals, actualValue: HOLE }, 1),
+  wrongValue: reason(c.id, 'ISSUER_MISMATCH', 'wrong value', [
+    ['expectedValue', c.equals],
+    ['actualValue', VALUE],
+  ]),
 });
 
-const expired = (id: string, code: ReasonCode, maxAge: number | null): string[] | null =>
-  maxAge === null ? null : reason(id, code, { message: 'expired', ageInSeconds: HOLE, maxAgeInSeconds: maxAge }, 1);
+const expired = (id: string, code: ReasonCode, maxAge: number | null): Piece[] | null =>
+  maxAge === null
+    ? null
+    : reason(id, code, 'expired', [
+        ['ageInSeconds', NUMBER],
+        ['maxAgeInSeconds', maxAge],
+      ]);
 
 export const emailReasons = (c: EmailVerifiedCheck) => ({
-  missing: reason(c.id, 'EMAIL_NOT_VERIFIED', { message: 'value does not exist', expectedValue: true }),
+  missing: reason(c.id, 'EMAIL_NOT_VERIFIED', 'value does not exist', [['expectedValue', true]]),
   wtObject: wrongType(c.id, 'object'),
   wtValue: wrongType(c.id, 'boolean'),
   wtTimeNone: wrongType(c.id, 'number', false),
   wtTime: wrongType(c.id, 'number'),
   expired: expired(c.id, 'EMAIL_VERIFICATION_EXPIRED', c.maxAgeSeconds),
-  wrongValue: reason(c.id, 'EMAIL_NOT_VERIFIED', { message: 'wrong value', expectedValue: true, actualValue: false }),
+  wrongValue: reason(c.id, 'EMAIL_NOT_VERIFIED', 'wrong value', [
+    ['expectedValue', true],
+    ['actualValue', false],
+  ]),
 });
 
 const LIST_CODES = {
@@ -73,16 +103,22 @@ const LIST_CODES = {
 
 export function listReasons(c: ListClaimCheck) {
   const codes = LIST_CODES[c.kind];
-  const expectation: Record<string, readonly string[]> =
+  // SuperTokens names the expectation of the validator that failed; for a missing claim, the first one set.
+  const expectation: readonly [string, JsonValue] =
     c.anyOf !== null
-      ? { expectedToIncludeAtLeastOneOf: c.anyOf }
+      ? ['expectedToIncludeAtLeastOneOf', c.anyOf]
       : c.allOf !== null
-        ? { expectedToInclude: c.allOf }
-        : { expectedToNotInclude: c.noneOf ?? [] };
-  const wrong = (code: ReasonCode, key: string, list: readonly string[] | null): string[] | null =>
-    list === null ? null : reason(c.id, code, { message: 'wrong value', [key]: list, actualValue: HOLE }, 1);
+        ? ['expectedToInclude', c.allOf]
+        : ['expectedToNotInclude', c.noneOf ?? []];
+  const wrong = (code: ReasonCode, key: string, list: readonly string[] | null): Piece[] | null =>
+    list === null
+      ? null
+      : reason(c.id, code, 'wrong value', [
+          [key, list],
+          ['actualValue', VALUE],
+        ]);
   return {
-    missing: reason(c.id, codes.missing, { message: 'value does not exist', ...expectation }),
+    missing: reason(c.id, codes.missing, 'value does not exist', [expectation]),
     wtObject: wrongType(c.id, 'object'),
     wtValue: wrongType(c.id, 'string[]'),
     wtTimeNone: wrongType(c.id, 'number', false),
@@ -97,61 +133,75 @@ export function listReasons(c: ListClaimCheck) {
 export function mfaReasons(c: MfaCheck) {
   const oneOf = c.factors?.anyOf ?? [];
   return {
-    required: reason(c.id, 'MFA_REQUIRED', { message: 'MFA requirement for auth is not satisfied' }),
+    required: reason(c.id, 'MFA_REQUIRED', 'MFA requirement for auth is not satisfied'),
     wtObject: wrongType(c.id, 'object'),
     wtBoolean: wrongType(c.id, 'boolean'),
     wtNumber: wrongType(c.id, 'number'),
-    noneFresh: reason(c.id, 'MFA_FACTOR_MISSING', {
-      message: `None of these factors are complete in the session: ${oneOf.join(', ')}`,
-      oneOf,
-    }),
+    noneFresh: reason(c.id, 'MFA_FACTOR_MISSING', `None of these factors are complete in the session: ${oneOf.join(', ')}`, [
+      ['oneOf', oneOf],
+    ]),
     factorMissing: (f: string) =>
-      reason(c.id, 'MFA_FACTOR_MISSING', { message: `Factor validation failed: ${f} not completed`, factorId: f }),
+      reason(c.id, 'MFA_FACTOR_MISSING', `Factor validation failed: ${f} not completed`, [['factorId', f]]),
     factorExpired: (f: string) =>
       c.maxAgeSeconds === null
         ? null
-        : reason(
-            c.id,
-            'MFA_FACTOR_EXPIRED',
-            { message: 'expired', factorId: f, ageInSeconds: HOLE, maxAgeInSeconds: c.maxAgeSeconds },
-            1,
-          ),
+        : reason(c.id, 'MFA_FACTOR_EXPIRED', 'expired', [
+            ['factorId', f],
+            ['ageInSeconds', NUMBER],
+            ['maxAgeInSeconds', c.maxAgeSeconds],
+          ]),
   };
 }
 
 export const tenantOneOfReasons = (id: string, oneOf: readonly string[]) => ({
-  missing: reason(id, 'TENANT_MISMATCH', { message: 'value does not exist', expectedOneOf: oneOf }),
+  missing: reason(id, 'TENANT_MISMATCH', 'value does not exist', [['expectedOneOf', oneOf]]),
   wrongType: wrongType(id, 'string'),
-  wrongValue: reason(id, 'TENANT_MISMATCH', { message: 'wrong value', expectedOneOf: oneOf, actualValue: HOLE }, 1),
+  wrongValue: reason(id, 'TENANT_MISMATCH', 'wrong value', [
+    ['expectedOneOf', oneOf],
+    ['actualValue', VALUE],
+  ]),
 });
 
-/** `equalsParam` in checks.ts: holes are the parameter's value, then the claim seen. */
+/** `equalsParam` in checks.ts. */
 export const equalsParamReasons = (id: string, code: ReasonCode, name: string) => ({
-  noParam: reason(id, code, { message: 'path parameter does not exist', pathParameter: name }),
-  missing: reason(id, code, { message: 'value does not exist', expectedValue: HOLE }, 1),
+  noParam: reason(id, code, 'path parameter does not exist', [['pathParameter', name]]),
+  missing: reason(id, code, 'value does not exist', [['expectedValue', PARAM]]),
   wrongType: wrongType(id, 'string'),
-  wrongValue: reason(id, code, { message: 'wrong value', expectedValue: HOLE, actualValue: HOLE }, 2),
+  wrongValue: reason(id, code, 'wrong value', [
+    ['expectedValue', PARAM],
+    ['actualValue', VALUE],
+  ]),
 });
 
 export const claimExistsReasons = (id: string) => ({
-  missing: reason(id, 'CLAIM_MISMATCH', { message: 'value does not exist' }),
+  missing: reason(id, 'CLAIM_MISMATCH', 'value does not exist'),
 });
 
 export const claimEqualsReasons = (id: string, value: JsonValue) => ({
-  missing: reason(id, 'CLAIM_MISMATCH', { message: 'value does not exist', expectedValue: value }),
-  wrongValue: reason(id, 'CLAIM_MISMATCH', { message: 'wrong value', expectedValue: value, actualValue: HOLE }, 1),
+  missing: reason(id, 'CLAIM_MISMATCH', 'value does not exist', [['expectedValue', value]]),
+  wrongValue: reason(id, 'CLAIM_MISMATCH', 'wrong value', [
+    ['expectedValue', value],
+    ['actualValue', VALUE],
+  ]),
 });
 
 export const claimAnyOfReasons = (id: string, values: readonly JsonValue[]) => ({
-  missing: reason(id, 'CLAIM_MISMATCH', { message: 'value does not exist', expectedOneOf: values }),
-  wrongValue: reason(id, 'CLAIM_MISMATCH', { message: 'wrong value', expectedOneOf: values, actualValue: HOLE }, 1),
+  missing: reason(id, 'CLAIM_MISMATCH', 'value does not exist', [['expectedOneOf', values]]),
+  wrongValue: reason(id, 'CLAIM_MISMATCH', 'wrong value', [
+    ['expectedOneOf', values],
+    ['actualValue', VALUE],
+  ]),
 });
 
-const invalid = (message: string): string[] => fixedDeny({ id: 'input', code: 'INPUT_INVALID', reason: { message } });
-const fixedDeny = (r: unknown): string[] => split({ allow: false, status: 403, route: null, reasons: [r] }, 0);
+// Whole decisions (evaluate.ts). `reasons` stays open in DENY_HEAD: the module appends the failed
+// checks' reasons, comma-separated, then DECISION_TAIL.
+const DENY_NO_ROUTE = '{"allow":false,"status":403,"route":null,"reasons":[';
+const TAIL = ']}';
+const fixedDeny = (r: Piece[]): Piece[] => [DENY_NO_ROUTE, ...r, TAIL];
+const invalid = (message: string): Piece[] => fixedDeny(reason('input', 'INPUT_INVALID', message));
 
-/** The table's fixed constants (format.ts CONSTS), each as JSON or raw text. */
-export const CONSTANT_TEXT = {
+/** Templates of the table's fixed constants (format.ts CONSTS), in that order's names. */
+export const DECISION_TEMPLATES = {
   INPUT_NOT_OBJECT: invalid('input must be an object'),
   REQUEST_NOT_OBJECT: invalid('input.request must be an object'),
   METHOD_NOT_STRING: invalid('input.request.method must be a string'),
@@ -159,22 +209,17 @@ export const CONSTANT_TEXT = {
   ROUTE_KEY_NOT_STRING: invalid('input.request.routeKey must be a string'),
   PATH_PARAMETERS_NOT_OBJECT: invalid('input.request.pathParameters must be an object'),
   TOKEN_NOT_OBJECT: invalid('input.token must be an object or null'),
-  NOW_NOT_NUMBER: invalid('input.now must be a number'),
-  PATH_REJECTED: fixedDeny({ id: 'request.path', code: 'PATH_REJECTED', reason: { message: 'path is not in canonical form' } }),
-  ROUTE_NOT_IN_POLICY: fixedDeny({
-    id: 'request',
-    code: 'ROUTE_NOT_IN_POLICY',
-    reason: { message: 'no policy route matches the request' },
-  }),
-  ALLOW: split({ allow: true, status: 200, route: HOLE, reasons: [] }, 1),
-  DENY: split({ allow: false, status: 403, route: HOLE, reasons: [HOLE] }, 2),
-  TOKEN: split(
-    {
-      allow: false,
-      status: 401,
-      route: HOLE,
-      reasons: [{ id: 'token', code: 'TOKEN_MISSING', reason: { message: 'token missing' } }],
-    },
-    1,
-  ),
-} as const;
+  NOW_NOT_NUMBER: invalid('input.now must be a finite number'),
+  PATH_REJECTED: fixedDeny(reason('request.path', 'PATH_REJECTED', 'path is not in canonical form')),
+  ROUTE_NOT_IN_POLICY: fixedDeny(reason('request', 'ROUTE_NOT_IN_POLICY', 'no policy route matches the request')),
+  ALLOW: ['{"allow":true,"status":200,"route":', ROUTE, ',"reasons":[]}'],
+  DENY_HEAD: ['{"allow":false,"status":403,"route":', ROUTE, ',"reasons":['],
+  DECISION_TAIL: [TAIL],
+  TOKEN_MISSING: [
+    '{"allow":false,"status":401,"route":',
+    ROUTE,
+    ',"reasons":[',
+    ...reason('token', 'TOKEN_MISSING', 'token missing'),
+    TAIL,
+  ],
+} as const satisfies Record<string, Template>;

@@ -57,9 +57,15 @@ let DEFAULT_ROUTE: u32 = 0;
 @inline function sLen(id: u32): u32 {
   return load<u32>(STR_DIR + (<usize>id << 3), 4);
 }
+/** Offset of constant k's template. */
+// @ts-ignore: decorator
+@inline function constTemplate(k: u32): u32 {
+  return load<u32>(CONSTS + (<usize>k << 2));
+}
+/** String id of a single-string constant (an input field name, a method). */
 // @ts-ignore: decorator
 @inline function constId(k: u32): u32 {
-  return load<u32>(CONSTS + (<usize>k << 2));
+  return load<u32>(T + <usize>constTemplate(k), 4);
 }
 
 // The linker replaces the two placeholders' bodies, so no copy of them may be inlined here. binaryen
@@ -123,11 +129,31 @@ let METHOD: i32 = -1;
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
 
-function emitStr(id: u32): void {
-  bufBytes(OUT, sPtr(id), sLen(id));
+/**
+ * Appends template `t`: its strings, and in its holes the value `v` (HOLE_VALUE), the number `x`
+ * (HOLE_NUMBER), the current path parameter (HOLE_PARAM) or the matched route's key (HOLE_ROUTE).
+ */
+function emit(t: u32, v: usize, x: f64): void {
+  const p = T + <usize>t;
+  const n = load<u32>(p);
+  for (let i: u32 = 0; i < n; i++) {
+    const item = load<u32>(p + 4 + (<usize>i << 2));
+    if (item < F.HOLE_MIN) {
+      bufBytes(OUT, sPtr(item), sLen(item));
+    } else if (item == F.HOLE_VALUE) {
+      bufValue(OUT, v);
+    } else if (item == F.HOLE_NUMBER) {
+      bufNumber(OUT, x);
+    } else if (item == F.HOLE_PARAM) {
+      bufJsonString(OUT, PARAM_PTR, PARAM_LEN);
+    } else {
+      const key = load<u32>(ROUTE, F.R_KEY);
+      bufJsonString(OUT, sPtr(key), sLen(key));
+    }
+  }
 }
 function emitConst(k: u32): void {
-  emitStr(constId(k));
+  emit(constTemplate(k), 0, 0);
 }
 function constEquals(k: u32, p: usize, n: u32): bool {
   const id = constId(k);
@@ -223,7 +249,7 @@ function keyLookup(p: usize, n: u32): u32 {
     const r = load<u32>(slot, 4);
     if (r == 0) return 0;
     if (load<u32>(slot) == h) {
-      const key = load<u32>(routeRecord(r));
+      const key = load<u32>(routeRecord(r), F.R_KEY);
       if (bytesEqual(sPtr(key), sLen(key), p, n)) return r;
     }
     i = (i + 1) & KEY_MASK;
@@ -249,14 +275,18 @@ function literalChild(node: u32, seg: usize): u32 {
 
 /** The node's route for the request method, else its ANY route; id + 1 or 0. */
 function terminal(node: u32): u32 {
-  const off = load<u32>(NODES + (<usize>node << 4), 8);
+  const off = load<u32>(NODES + <usize>node * F.NODE_BYTES, 8);
   if (off == 0) return 0;
   const t = T + <usize>off;
-  if (METHOD >= 0) {
-    const r = load<u32>(t + (<usize>METHOD << 2));
-    if (r != 0) return r;
+  const mask = load<u32>(t);
+  // Route ids follow the mask, one per set bit in bit order.
+  if (METHOD >= 0 && (mask & (1 << METHOD)) != 0) {
+    return load<u32>(t + 4 + (<usize>popcnt(mask & ((1 << METHOD) - 1)) << 2));
   }
-  return load<u32>(t, F.METHOD_ANY << 2);
+  if ((mask & (1 << F.METHOD_ANY)) != 0) {
+    return load<u32>(t + 4 + (<usize>popcnt(mask & ((1 << F.METHOD_ANY) - 1)) << 2));
+  }
+  return 0;
 }
 
 /**
@@ -265,7 +295,7 @@ function terminal(node: u32): u32 {
  */
 function matchFrom(node: u32, depth: u32): u32 {
   if (depth == SEG_COUNT) return terminal(node);
-  const rec = NODES + (<usize>node << 4);
+  const rec = NODES + <usize>node * F.NODE_BYTES;
   const lit = literalChild(node, SEGS + <usize>depth * 12);
   if (lit != 0) {
     const r = matchFrom(lit, depth + 1);
@@ -279,6 +309,25 @@ function matchFrom(node: u32, depth: u32): u32 {
   const greedy = load<u32>(rec, 4);
   if (greedy != 0) return terminal(greedy); // depth < SEG_COUNT: at least one segment left
   return 0;
+}
+
+/** compareRoutes(a, b) < 0: a's segment kinds rank first (leftmost difference), then exact method over ANY. */
+function ranksBefore(a: u32, b: u32): bool {
+  const ra = routeRecord(a);
+  const rb = routeRecord(b);
+  const sa = load<u32>(ra, F.R_SHAPE);
+  const sb = load<u32>(rb, F.R_SHAPE);
+  const pa = sPtr(sa);
+  const pb = sPtr(sb);
+  const la = sLen(sa);
+  const lb = sLen(sb);
+  const n = la < lb ? la : lb;
+  for (let i: u32 = 0; i < n; i++) {
+    const x = load<u8>(pa + i);
+    const y = load<u8>(pb + i);
+    if (x != y) return x < y;
+  }
+  return (load<u32>(ra, F.R_FLAGS) & F.ROUTE_ANY) == 0 && (load<u32>(rb, F.R_FLAGS) & F.ROUTE_ANY) != 0;
 }
 
 function methodIndex(p: usize, n: u32): i32 {
@@ -300,9 +349,9 @@ function findParam(name: u32): bool {
   }
   if (PARAM_MODE == MODE_CAPTURED) {
     // Names are interned, so equal names have equal ids; the last one written wins, as in matchTemplate.
-    const n = load<u32>(ROUTE, 16);
+    const n = load<u32>(ROUTE, F.R_PARAM_COUNT);
     for (let j = <i32>n - 1; j >= 0; j--) {
-      const e = ROUTE + 20 + (<usize>j << 3);
+      const e = ROUTE + F.R_PARAMS + (<usize>j << 3);
       if (load<u32>(e) != name) continue;
       const at = load<u32>(e, 4);
       const seg = SEGS + <usize>(at & ~F.PARAM_GREEDY) * 12;
@@ -315,45 +364,12 @@ function findParam(name: u32): bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reasons: a failure is a piece list [n, strId…]; pieces go around the holes.
+// Reasons: a failure is a template; a check appends one when it fails, after a comma if needed.
 
-// @ts-ignore: decorator
-@inline function piece(f: u32, i: u32): void {
-  emitStr(load<u32>(T + <usize>f + 4 + (<usize>i << 2)));
-}
-function begin(): void {
+function fail(t: u32, v: usize, x: f64): void {
   if (REASONS != 0) bufByte(OUT, 0x2c);
   REASONS++;
-}
-function fail0(f: u32): void {
-  begin();
-  piece(f, 0);
-}
-function failValue(f: u32, v: usize): void {
-  begin();
-  piece(f, 0);
-  bufValue(OUT, v);
-  piece(f, 1);
-}
-function failNumber(f: u32, x: f64): void {
-  begin();
-  piece(f, 0);
-  bufNumber(OUT, x);
-  piece(f, 1);
-}
-function failParam(f: u32): void {
-  begin();
-  piece(f, 0);
-  bufJsonString(OUT, PARAM_PTR, PARAM_LEN);
-  piece(f, 1);
-}
-function failParamValue(f: u32, v: usize): void {
-  begin();
-  piece(f, 0);
-  bufJsonString(OUT, PARAM_PTR, PARAM_LEN);
-  piece(f, 1);
-  bufValue(OUT, v);
-  piece(f, 2);
+  emit(t, v, x);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -392,21 +408,21 @@ function ageFails(r: usize, claim: usize): bool {
   if (load<u32>(r, F.W_HAS_MAX_AGE) == 0) return false;
   const t = getStr(claim, constId(F.C_K_T));
   if (t == 0 || valueTag(t) == TAG_NULL) {
-    fail0(load<u32>(r, F.W_A_WT_T_NONE));
+    fail(load<u32>(r, F.W_A_WT_T_NONE), 0, 0);
     return true;
   }
   if (valueTag(t) != TAG_NUMBER) {
-    failValue(load<u32>(r, F.W_A_WT_T), t);
+    fail(load<u32>(r, F.W_A_WT_T), t, 0);
     return true;
   }
   const age = NOW - numberF64(t);
   if (age <= load<f64>(r, F.W_MAX_AGE) * 1000) return false;
-  failNumber(load<u32>(r, F.W_A_EXPIRED), age / 1000);
+  fail(load<u32>(r, F.W_A_EXPIRED), 0, age / 1000);
   return true;
 }
 
 function checkAudience(r: usize, claim: usize): void {
-  if (claim == 0) return fail0(load<u32>(r, F.W_MISSING));
+  if (claim == 0) return fail(load<u32>(r, F.W_MISSING), 0, 0);
   const list = T + <usize>load<u32>(r, F.W_LIST);
   const n = load<u32>(list);
   const tag = valueTag(claim);
@@ -415,34 +431,34 @@ function checkAudience(r: usize, claim: usize): void {
   } else if (isStringArray(claim)) {
     for (let i: u32 = 0; i < n; i++) if (includes(claim, load<u32>(list + 4 + (<usize>i << 2)))) return;
   } else {
-    return failValue(load<u32>(r, F.W_WRONG_TYPE), claim);
+    return fail(load<u32>(r, F.W_WRONG_TYPE), claim, 0);
   }
-  failValue(load<u32>(r, F.W_WRONG_VALUE), claim);
+  fail(load<u32>(r, F.W_WRONG_VALUE), claim, 0);
 }
 
 function checkIssuer(r: usize, claim: usize): void {
-  if (claim == 0) return fail0(load<u32>(r, F.W_MISSING));
-  if (valueTag(claim) != TAG_STRING) return failValue(load<u32>(r, F.W_WRONG_TYPE), claim);
+  if (claim == 0) return fail(load<u32>(r, F.W_MISSING), 0, 0);
+  if (valueTag(claim) != TAG_STRING) return fail(load<u32>(r, F.W_WRONG_TYPE), claim, 0);
   if (isString(claim, load<u32>(r, F.W_EQUALS))) return;
-  failValue(load<u32>(r, F.W_WRONG_VALUE), claim);
+  fail(load<u32>(r, F.W_WRONG_VALUE), claim, 0);
 }
 
 function checkEmail(r: usize, claim: usize): void {
-  if (claim == 0) return fail0(load<u32>(r, F.W_A_MISSING));
-  if (valueTag(claim) != TAG_OBJECT) return failValue(load<u32>(r, F.W_A_WT_OBJECT), claim);
+  if (claim == 0) return fail(load<u32>(r, F.W_A_MISSING), 0, 0);
+  if (valueTag(claim) != TAG_OBJECT) return fail(load<u32>(r, F.W_A_WT_OBJECT), claim, 0);
   const v = getPresent(claim, constId(F.C_K_V));
-  if (v == 0) return fail0(load<u32>(r, F.W_A_MISSING));
-  if (valueTag(v) != TAG_BOOL) return failValue(load<u32>(r, F.W_A_WT_VALUE), v);
+  if (v == 0) return fail(load<u32>(r, F.W_A_MISSING), 0, 0);
+  if (valueTag(v) != TAG_BOOL) return fail(load<u32>(r, F.W_A_WT_VALUE), v, 0);
   if (ageFails(r, claim)) return;
-  if (!boolValue(v)) fail0(load<u32>(r, F.W_E_WRONG_VALUE));
+  if (!boolValue(v)) fail(load<u32>(r, F.W_E_WRONG_VALUE), 0, 0);
 }
 
 function checkList(r: usize, claim: usize): void {
-  if (claim == 0) return fail0(load<u32>(r, F.W_A_MISSING));
-  if (valueTag(claim) != TAG_OBJECT) return failValue(load<u32>(r, F.W_A_WT_OBJECT), claim);
+  if (claim == 0) return fail(load<u32>(r, F.W_A_MISSING), 0, 0);
+  if (valueTag(claim) != TAG_OBJECT) return fail(load<u32>(r, F.W_A_WT_OBJECT), claim, 0);
   const v = getPresent(claim, constId(F.C_K_V));
-  if (v == 0) return fail0(load<u32>(r, F.W_A_MISSING));
-  if (!isStringArray(v)) return failValue(load<u32>(r, F.W_A_WT_VALUE), v);
+  if (v == 0) return fail(load<u32>(r, F.W_A_MISSING), 0, 0);
+  if (!isStringArray(v)) return fail(load<u32>(r, F.W_A_WT_VALUE), v, 0);
   if (ageFails(r, claim)) return;
   const anyOf = load<u32>(r, F.W_L_ANY);
   if (anyOf != F.NONE) {
@@ -450,14 +466,14 @@ function checkList(r: usize, claim: usize): void {
     const n = load<u32>(l);
     let found = false;
     for (let i: u32 = 0; i < n && !found; i++) found = includes(v, load<u32>(l + 4 + (<usize>i << 2)));
-    if (!found) return failValue(load<u32>(r, F.W_L_ANY_F), v);
+    if (!found) return fail(load<u32>(r, F.W_L_ANY_F), v, 0);
   }
   const allOf = load<u32>(r, F.W_L_ALL);
   if (allOf != F.NONE) {
     const l = T + <usize>allOf;
     const n = load<u32>(l);
     for (let i: u32 = 0; i < n; i++) {
-      if (!includes(v, load<u32>(l + 4 + (<usize>i << 2)))) return failValue(load<u32>(r, F.W_L_ALL_F), v);
+      if (!includes(v, load<u32>(l + 4 + (<usize>i << 2)))) return fail(load<u32>(r, F.W_L_ALL_F), v, 0);
     }
   }
   const noneOf = load<u32>(r, F.W_L_NONE);
@@ -465,22 +481,22 @@ function checkList(r: usize, claim: usize): void {
     const l = T + <usize>noneOf;
     const n = load<u32>(l);
     for (let i: u32 = 0; i < n; i++) {
-      if (includes(v, load<u32>(l + 4 + (<usize>i << 2)))) return failValue(load<u32>(r, F.W_L_NONE_F), v);
+      if (includes(v, load<u32>(l + 4 + (<usize>i << 2)))) return fail(load<u32>(r, F.W_L_NONE_F), v, 0);
     }
   }
 }
 
 function checkMfa(r: usize, claim: usize): void {
-  if (claim == 0) return fail0(load<u32>(r, F.W_M_REQUIRED));
-  if (valueTag(claim) != TAG_OBJECT) return failValue(load<u32>(r, F.W_M_WT_OBJECT), claim);
+  if (claim == 0) return fail(load<u32>(r, F.W_M_REQUIRED), 0, 0);
+  if (valueTag(claim) != TAG_OBJECT) return fail(load<u32>(r, F.W_M_WT_OBJECT), claim, 0);
   const v = getPresent(claim, constId(F.C_K_V));
-  if (v == 0) return fail0(load<u32>(r, F.W_M_REQUIRED));
-  if (valueTag(v) != TAG_BOOL) return failValue(load<u32>(r, F.W_M_WT_BOOLEAN), v);
-  if (!boolValue(v)) return fail0(load<u32>(r, F.W_M_REQUIRED));
+  if (v == 0) return fail(load<u32>(r, F.W_M_REQUIRED), 0, 0);
+  if (valueTag(v) != TAG_BOOL) return fail(load<u32>(r, F.W_M_WT_BOOLEAN), v, 0);
+  if (!boolValue(v)) return fail(load<u32>(r, F.W_M_REQUIRED), 0, 0);
   const mode = load<u32>(r, F.W_M_MODE);
   if (mode == 0) return;
   const completed = getPresent(claim, constId(F.C_K_C));
-  if (completed != 0 && valueTag(completed) != TAG_OBJECT) return failValue(load<u32>(r, F.W_M_WT_OBJECT), completed);
+  if (completed != 0 && valueTag(completed) != TAG_OBJECT) return fail(load<u32>(r, F.W_M_WT_OBJECT), completed, 0);
   const nowSeconds = NOW / 1000;
   const hasMaxAge = load<u32>(r, F.W_HAS_MAX_AGE) != 0;
   const maxAge = load<f64>(r, F.W_MAX_AGE);
@@ -489,30 +505,30 @@ function checkMfa(r: usize, claim: usize): void {
     const f = r + F.W_M_FACTORS + <usize>(i * F.W_M_FACTOR_WORDS) * 4;
     const at = completed == 0 ? 0 : getPresent(completed, load<u32>(f));
     if (mode == 1) {
-      if (at == 0) return fail0(load<u32>(f, 4));
-      if (valueTag(at) != TAG_NUMBER) return failValue(load<u32>(r, F.W_M_WT_NUMBER), at);
+      if (at == 0) return fail(load<u32>(f, 4), 0, 0);
+      if (valueTag(at) != TAG_NUMBER) return fail(load<u32>(r, F.W_M_WT_NUMBER), at, 0);
       const age = nowSeconds - numberF64(at);
-      if (hasMaxAge && !(age <= maxAge)) return failNumber(load<u32>(f, 8), age);
+      if (hasMaxAge && !(age <= maxAge)) return fail(load<u32>(f, 8), 0, age);
     } else if (at != 0 && valueTag(at) == TAG_NUMBER && (!hasMaxAge || nowSeconds - numberF64(at) <= maxAge)) {
       return;
     }
   }
-  if (mode == 2) fail0(load<u32>(r, F.W_M_NONE_FRESH));
+  if (mode == 2) fail(load<u32>(r, F.W_M_NONE_FRESH), 0, 0);
 }
 
 function checkTenantOneOf(r: usize, claim: usize): void {
-  if (claim == 0) return fail0(load<u32>(r, F.W_MISSING));
-  if (valueTag(claim) != TAG_STRING) return failValue(load<u32>(r, F.W_WRONG_TYPE), claim);
+  if (claim == 0) return fail(load<u32>(r, F.W_MISSING), 0, 0);
+  if (valueTag(claim) != TAG_STRING) return fail(load<u32>(r, F.W_WRONG_TYPE), claim, 0);
   if (listHas(load<u32>(r, F.W_LIST), claim)) return;
-  failValue(load<u32>(r, F.W_WRONG_VALUE), claim);
+  fail(load<u32>(r, F.W_WRONG_VALUE), claim, 0);
 }
 
 function checkEqualsParam(r: usize, claim: usize): void {
-  if (!findParam(load<u32>(r, F.W_P_NAME))) return fail0(load<u32>(r, F.W_P_NO_PARAM));
-  if (claim == 0) return failParam(load<u32>(r, F.W_P_MISSING));
-  if (valueTag(claim) != TAG_STRING) return failValue(load<u32>(r, F.W_P_WRONG_TYPE), claim);
+  if (!findParam(load<u32>(r, F.W_P_NAME))) return fail(load<u32>(r, F.W_P_NO_PARAM), 0, 0);
+  if (claim == 0) return fail(load<u32>(r, F.W_P_MISSING), 0, 0);
+  if (valueTag(claim) != TAG_STRING) return fail(load<u32>(r, F.W_P_WRONG_TYPE), claim, 0);
   if (bytesEqual(stringPtr(claim), stringLen(claim), PARAM_PTR, PARAM_LEN)) return;
-  failParamValue(load<u32>(r, F.W_P_WRONG_VALUE), claim);
+  fail(load<u32>(r, F.W_P_WRONG_VALUE), claim, 0);
 }
 
 // @ts-ignore: decorator
@@ -521,18 +537,18 @@ function checkEqualsParam(r: usize, claim: usize): void {
 }
 
 function checkClaimEquals(r: usize, claim: usize): void {
-  if (claim == 0) return fail0(load<u32>(r, F.W_Q_MISSING));
+  if (claim == 0) return fail(load<u32>(r, F.W_Q_MISSING), 0, 0);
   if (valueEquals(claim, policyValue(load<u32>(r, F.W_Q_VALUE)))) return;
-  failValue(load<u32>(r, F.W_Q_WRONG_VALUE), claim);
+  fail(load<u32>(r, F.W_Q_WRONG_VALUE), claim, 0);
 }
 
 function checkClaimAnyOf(r: usize, claim: usize): void {
-  if (claim == 0) return fail0(load<u32>(r, F.W_Y_MISSING));
+  if (claim == 0) return fail(load<u32>(r, F.W_Y_MISSING), 0, 0);
   const n = load<u32>(r, F.W_Y_COUNT);
   for (let i: u32 = 0; i < n; i++) {
     if (valueEquals(claim, policyValue(load<u32>(r + F.W_Y_VALUES + (<usize>i << 2))))) return;
   }
-  failValue(load<u32>(r, F.W_Y_WRONG_VALUE), claim);
+  fail(load<u32>(r, F.W_Y_WRONG_VALUE), claim, 0);
 }
 
 function runCheck(off: u32): void {
@@ -564,7 +580,7 @@ function runCheck(off: u32): void {
     case F.OP_MFA: checkMfa(r, claim); break;
     case F.OP_TENANT_ONE_OF: checkTenantOneOf(r, claim); break;
     case F.OP_EQUALS_PARAM: checkEqualsParam(r, claim); break;
-    case F.OP_CLAIM_EXISTS: if (claim == 0) fail0(load<u32>(r, F.W_X_MISSING)); break;
+    case F.OP_CLAIM_EXISTS: if (claim == 0) fail(load<u32>(r, F.W_X_MISSING), 0, 0); break;
     case F.OP_CLAIM_EQUALS: checkClaimEquals(r, claim); break;
     case F.OP_CLAIM_ANY_OF: checkClaimAnyOf(r, claim); break;
     default: fatal("claimguard: bad check opcode");
@@ -590,6 +606,7 @@ function fixed(k: u32): bool {
   return false;
 }
 
+
 function decide(input: usize): bool {
   // checkInput, in its order
   if (input == 0 || valueTag(input) != TAG_OBJECT) return fixed(F.C_INPUT_NOT_OBJECT);
@@ -606,60 +623,56 @@ function decide(input: usize): bool {
   const token = getPresent(input, constId(F.C_K_TOKEN));
   if (token != 0 && valueTag(token) != TAG_OBJECT) return fixed(F.C_TOKEN_NOT_OBJECT);
   const now = getStr(input, constId(F.C_K_NOW));
-  if (now == 0 || valueTag(now) != TAG_NUMBER) return fixed(F.C_NOW_NOT_NUMBER);
+  if (now == 0 || valueTag(now) != TAG_NUMBER || !isFinite(numberF64(now))) return fixed(F.C_NOW_NOT_NUMBER);
 
   if (!splitPath(stringPtr(path), stringLen(path))) return fixed(F.C_PATH_REJECTED);
 
-  let route: u32 = 0;
+  // The API's route (routeKey) is trusted unless the best path match ranks strictly before it: a
+  // policy finer than the API's routes must not be bypassed through a catch-all integration.
+  let hit: u32 = 0;
   if (routeKey != 0) {
     const p = stringPtr(routeKey);
     const n = stringLen(routeKey);
-    if (!constEquals(F.C_K_DEFAULT, p, n)) route = keyLookup(p, n);
+    if (!constEquals(F.C_K_DEFAULT, p, n)) hit = keyLookup(p, n);
+  }
+  METHOD = methodIndex(stringPtr(method), stringLen(method));
+  const best = matchFrom(0, 0);
+  let route: u32 = 0;
+  if (hit != 0 && (best == 0 || !ranksBefore(best, hit))) {
+    route = hit;
     PARAM_MODE = MODE_GIVEN;
     PATH_PARAMS = pathParams;
-  }
-  if (route == 0) {
-    METHOD = methodIndex(stringPtr(method), stringLen(method));
-    route = matchFrom(0, 0);
+  } else if (best != 0) {
+    route = best;
     PARAM_MODE = MODE_CAPTURED;
-  }
-  if (route == 0) {
+  } else {
     route = DEFAULT_ROUTE;
     PARAM_MODE = MODE_NONE;
   }
   if (route == 0) return fixed(F.C_ROUTE_NOT_IN_POLICY);
   ROUTE = routeRecord(route);
-  const keyJson = load<u32>(ROUTE, 4);
 
-  if ((load<u32>(ROUTE, 8) & F.ROUTE_PUBLIC) != 0) {
-    emitConst(F.C_ALLOW_PRE);
-    emitStr(keyJson);
-    emitConst(F.C_ALLOW_POST);
+  if ((load<u32>(ROUTE, F.R_FLAGS) & F.ROUTE_PUBLIC) != 0) {
+    emitConst(F.C_ALLOW);
     return true;
   }
   if (token == 0) {
-    emitConst(F.C_TOKEN_PRE);
-    emitStr(keyJson);
-    emitConst(F.C_TOKEN_POST);
+    emitConst(F.C_TOKEN_MISSING);
     return false;
   }
   // Write the deny head, run the checks straight into the output, and rewrite as allow if none failed.
   const start = bufLen(OUT);
-  emitConst(F.C_DENY_PRE);
-  emitStr(keyJson);
-  emitConst(F.C_DENY_MID);
+  emitConst(F.C_DENY_HEAD);
   TOKEN = token;
   NOW = numberF64(now);
   REASONS = 0;
-  runProgram(load<u32>(ROUTE, 12));
+  runProgram(load<u32>(ROUTE, F.R_PROGRAM));
   if (REASONS == 0) {
     bufSetLen(OUT, start);
-    emitConst(F.C_ALLOW_PRE);
-    emitStr(keyJson);
-    emitConst(F.C_ALLOW_POST);
+    emitConst(F.C_ALLOW);
     return true;
   }
-  emitConst(F.C_DENY_POST);
+  emitConst(F.C_DECISION_TAIL);
   return false;
 }
 

@@ -41,7 +41,8 @@ export function checkInput(input: unknown): CheckedInput | Reason {
   const token = own(input, 'token');
   if (!isMissing(token) && !isObject(token)) return invalid('input.token must be an object or null');
   const now = own(input, 'now');
-  if (typeof now !== 'number') return invalid('input.now must be a number');
+  // Only raw JSON text such as 1e400 can give a non-finite number; no clock reads that.
+  if (typeof now !== 'number' || !Number.isFinite(now)) return invalid('input.now must be a finite number');
   return {
     method,
     path,

@@ -47,10 +47,10 @@ export function selectRoute(
   segments: readonly string[],
 ): RouteMatch | null {
   // `$default` as the API's route key says nothing about which policy route applies: match by path.
-  if (request.routeKey !== null && request.routeKey !== '$default') {
-    const hit = ir.routes.find((r) => r.key === request.routeKey);
-    if (hit) return { route: hit, params: request.pathParameters };
-  }
+  const hit =
+    request.routeKey !== null && request.routeKey !== '$default'
+      ? ir.routes.find((r) => r.key === request.routeKey && r.segments !== null)
+      : undefined;
   let best: RouteMatch | null = null;
   for (const route of ir.routes) {
     if (route.segments === null) continue;
@@ -58,6 +58,13 @@ export function selectRoute(
     const params = matchTemplate(route.segments, segments);
     if (params === null) continue;
     if (best === null || compareRoutes(route, best.route) < 0) best = { route, params };
+  }
+  if (hit) {
+    // The API's route is trusted unless the policy is finer than the API's routes (one
+    // `ANY /{proxy+}` integration in front of a policy with specific routes): then the more
+    // specific policy route decides, or a catch-all would bypass it.
+    if (best !== null && compareRoutes(best.route, hit) < 0) return best;
+    return { route: hit, params: request.pathParameters };
   }
   if (best) return best;
   const fallback = ir.routes.find((r) => r.segments === null);

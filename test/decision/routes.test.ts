@@ -64,14 +64,16 @@ describe('routeKey', () => {
     publicRoute('ANY /{proxy+}'),
   ]);
   it.each([
-    { name: 'a policy key is used as is, whatever the path', routeKey: 'GET /orders/{orderId}', method: 'GET', path: '/orders/mine', route: 'GET /orders/{orderId}', params: { orderId: '7' } },
+    { name: 'a policy key is used when no finer policy route matches the path', routeKey: 'GET /orders/{orderId}', method: 'GET', path: '/orders/9', route: 'GET /orders/{orderId}', params: { orderId: '7' } },
+    { name: 'a policy key is used when its template does not match the path (custom-domain prefix)', routeKey: 'GET /orders/{orderId}', method: 'GET', path: '/v1/orders/9', route: 'GET /orders/{orderId}', params: { orderId: '7' } },
+    { name: 'a finer policy route beats the routeKey hit', routeKey: 'GET /orders/{orderId}', method: 'GET', path: '/orders/mine', route: 'GET /orders/mine', params: {} },
     { name: '$default matches by path', routeKey: '$default', method: 'GET', path: '/orders/mine', route: 'GET /orders/mine', params: {} },
     { name: 'a key the policy lacks (finer policy) matches by path', routeKey: 'GET /orders/{id}', method: 'GET', path: '/orders/mine', route: 'GET /orders/mine', params: {} },
     { name: 'null routeKey matches by path', routeKey: null, method: 'GET', path: '/orders/9', route: 'GET /orders/{orderId}', params: { orderId: '9' } },
-    // Literal reading of DESIGN §3 ("when routeKey is a policy route key, that route is used"): an API deployed
-    // with only `ANY /{proxy+}` makes every request hit the policy's catch-all, never its finer routes.
-    // Flagged in the report as a design hazard.
-    { name: 'ANY /{proxy+} that is also a policy key is a hit, even when a finer route matches the path', routeKey: 'ANY /{proxy+}', method: 'GET', path: '/orders/mine', route: 'ANY /{proxy+}', params: { orderId: '7' } },
+    // An API deployed with only `ANY /{proxy+}` in front of a finer policy: the catch-all must not
+    // bypass the specific routes, so the more specific policy route decides.
+    { name: 'ANY /{proxy+} that is also a policy key loses to a finer route matching the path', routeKey: 'ANY /{proxy+}', method: 'GET', path: '/orders/mine', route: 'GET /orders/mine', params: {} },
+    { name: 'ANY /{proxy+} that is also a policy key is used when nothing finer matches', routeKey: 'ANY /{proxy+}', method: 'GET', path: '/other/x', route: 'ANY /{proxy+}', params: { orderId: '7' } },
   ])('$name', ({ routeKey, method, path, route: expected, params }) => {
     const e = evaluate(p, input(method, path, { routeKey, pathParameters: { orderId: '7' }, now: NOW }));
     expect(e.decision.route).toBe(expected);
@@ -177,14 +179,14 @@ describe('input validation → INPUT_INVALID (first problem only, fixed order)',
     ['token a JWT string', { request: req, token: 'eyJ.x.y', now: NOW }, 'input.token must be an object or null'],
     ['token an array', { request: req, token: [], now: NOW }, 'input.token must be an object or null'],
     ['token false', { request: req, token: false, now: NOW }, 'input.token must be an object or null'],
-    ['now absent', { request: req }, 'input.now must be a number'],
-    ['now null', { request: req, now: null }, 'input.now must be a number'],
-    ['now a string', { request: req, now: String(NOW) }, 'input.now must be a number'],
+    ['now absent', { request: req }, 'input.now must be a finite number'],
+    ['now null', { request: req, now: null }, 'input.now must be a finite number'],
+    ['now a string', { request: req, now: String(NOW) }, 'input.now must be a finite number'],
     ['several problems: method before now', { request: { method: 1, path: '/a' }, now: 'x' }, 'input.request.method must be a string'],
     ['several problems: path before token', { request: { method: 'GET' }, token: 1 }, 'input.request.path must be a string'],
     ['several problems: routeKey before pathParameters', { request: { ...req, routeKey: 1, pathParameters: 1 } }, 'input.request.routeKey must be a string'],
     ['several problems: token before now', { request: req, token: 1 }, 'input.token must be an object or null'],
-    ['invalid input before refused path', { request: { method: 'GET', path: '//' }, now: 'x' }, 'input.now must be a number'],
+    ['invalid input before refused path', { request: { method: 'GET', path: '//' }, now: 'x' }, 'input.now must be a finite number'],
   ])('%s', (_name, doc, message) => {
     expect(decide(p, doc)).toEqual({ allow: false, status: 403, route: null, reasons: [reason(message)] });
   });

@@ -2,7 +2,11 @@
 // size, and per-decision cost (the SDK's whole evaluate, raw opa_eval, and input parsing alone),
 // so the wasm work can be told apart from the SDK's glue. Decision cost must stay flat.
 //   npx tsx scripts/measure-decide.ts [routes…]        (default: 20 2000 10000)
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import opa from '@open-policy-agent/opa-wasm';
 import { encodePolicyTable } from '../src/compile/encode/index.js';
 import { linkPolicyModule } from '../src/compile/link.js';
@@ -116,59 +120,80 @@ interface SdkPolicy {
   dataHeapPtr: number;
 }
 
-const runtime = readFileSync(new URL('../lib/compile/runtime.wasm', import.meta.url));
-const sizes = process.argv.slice(2).map(Number);
-console.log(`runtime.wasm ${runtime.length} B`);
-console.log('routes | encode ms | link ms | table B | module B | load ms | SDK evaluate µs | opa_eval µs | parse-only µs | decide≈ µs | routeKey hit opa_eval µs');
-for (const n of sizes.length ? sizes : [20, 2000, 10000]) {
-  const ir = syntheticPolicy(n);
-  let table = encodePolicyTable(ir);
-  const encodeMs = timeMs(() => (table = encodePolicyTable(ir)));
-  let wasm = linkPolicyModule(runtime, table);
-  const linkMs = timeMs(() => (wasm = linkPolicyModule(runtime, table)));
-  let policy = opa.loadPolicySync(wasm) as unknown as SdkPolicy;
-  const loadMs = timeMs(() => (policy = opa.loadPolicySync(wasm) as unknown as SdkPolicy));
+const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop()!);
+if (isMain) main();
 
-  // The target: an owner route deep in the table, reached by path (no routeKey) and by routeKey.
-  const last = ir.routes.filter((r) => r.key.endsWith('/{id}/owner')).at(-1)!;
-  const path = last.key.split(' ')[1]!.replace('{id}', '42');
-  const byPath = designInput(null, path, 'GET');
-  const byKey = designInput(last.key, path, 'GET');
-  const want = JSON.stringify(JSON.parse(JSON.stringify(decide(ir, byPath))));
-  const got = JSON.stringify(policy.evaluate(byPath, 'claimguard/decision')[0]!.result);
-  if (got !== want) throw new Error(`mismatch at ${n} routes:\n${got}\n${want}`);
+function main(): void {
+  const runtime = readFileSync(new URL('../lib/compile/runtime.wasm', import.meta.url));
+  // The same runtime plus bench_policy_eval (policy/bench.ts): decisions looped inside wasm.
+  const benchOut = join(mkdtempSync(join(tmpdir(), 'claimguard-bench-')), 'runtime-bench.wasm');
+  execFileSync(process.execPath, [
+    fileURLToPath(new URL('./build-runtime.js', import.meta.url)),
+    '--entry',
+    fileURLToPath(new URL('../src/compile/runtime/assembly/policy/bench.ts', import.meta.url)),
+    '--out',
+    benchOut,
+  ]);
+  const benchRuntime = readFileSync(benchOut);
+  const sizes = process.argv.slice(2).map(Number);
+  console.log(`runtime.wasm ${runtime.length} B; input ${JSON.stringify(designInput(null, '/v1/res0/42/owner', 'GET')).length} B`);
+  console.log(
+    'routes | encode ms | link ms | table B | module B | load ms | SDK evaluate µs | opa_eval µs | decide by path µs | by routeKey µs | allow ep µs',
+  );
+  for (const n of sizes.length ? sizes : [20, 2000, 10000]) {
+    const ir = syntheticPolicy(n);
+    let table = encodePolicyTable(ir);
+    const encodeMs = timeMs(() => (table = encodePolicyTable(ir)));
+    let wasm = linkPolicyModule(runtime, table);
+    const linkMs = timeMs(() => (wasm = linkPolicyModule(runtime, table)));
+    let policy = opa.loadPolicySync(wasm) as unknown as SdkPolicy;
+    const loadMs = timeMs(() => (policy = opa.loadPolicySync(wasm) as unknown as SdkPolicy));
 
-  const sdkNs = perCall(() => policy.evaluate(byPath, 'claimguard/decision'), 20000);
-  const x = policy.wasmInstance.exports as Record<string, (...a: number[]) => number>;
-  const raw = (doc: unknown): (() => void) => {
-    const bytes = new TextEncoder().encode(JSON.stringify(doc));
+    // The target: an owner route deep in the table, reached by path (no routeKey) and by routeKey.
+    const last = ir.routes.filter((r) => r.key.endsWith('/{id}/owner')).at(-1)!;
+    const path = last.key.split(' ')[1]!.replace('{id}', '42');
+    const byPath = designInput(null, path, 'GET');
+    const byKey = designInput(last.key, path, 'GET');
+    for (const doc of [byPath, byKey]) {
+      const want = JSON.stringify(JSON.parse(JSON.stringify(decide(ir, doc))));
+      const got = JSON.stringify(policy.evaluate(doc, 'claimguard/decision')[0]!.result);
+      if (got !== want) throw new Error(`mismatch at ${n} routes:\n${got}\n${want}`);
+    }
+
+    const sdkNs = perCall(() => policy.evaluate(byPath, 'claimguard/decision'), 20000);
+    const x = policy.wasmInstance.exports as Record<string, (...a: number[]) => number>;
+    const bytes = new TextEncoder().encode(JSON.stringify(byPath));
     const at = policy.dataHeapPtr;
     new Uint8Array(policy.mem.buffer).set(bytes, at);
-    return () => void x.opa_eval!(0, 0, policy.dataAddr, at, bytes.length, at + bytes.length, 0);
-  };
-  const evalNs = perCall(raw(byPath), 50000);
-  const evalKeyNs = perCall(raw(byKey), 50000);
-  const bytes = new TextEncoder().encode(JSON.stringify(byPath));
-  const at = policy.dataHeapPtr;
-  new Uint8Array(policy.mem.buffer).set(bytes, at);
-  const parseNs = perCall(() => {
-    x.opa_heap_ptr_set!(at + bytes.length);
-    x.opa_value_parse!(at, bytes.length);
-  }, 50000);
-  console.log(
-    [
-      n,
-      encodeMs.toFixed(1),
-      linkMs.toFixed(1),
-      table.length,
-      wasm.length,
-      loadMs.toFixed(1),
-      (sdkNs / 1000).toFixed(2),
-      (evalNs / 1000).toFixed(2),
-      (parseNs / 1000).toFixed(2),
-      ((evalNs - parseNs) / 1000).toFixed(2),
-      (evalKeyNs / 1000).toFixed(2),
-    ].join(' | '),
-  );
+    const evalNs = perCall(() => void x.opa_eval!(0, 0, policy.dataAddr, at, bytes.length, at + bytes.length, 0), 50000);
+
+    // Decision alone: parse once into the bench module's heap, loop policyEval inside wasm.
+    const bench = opa.loadPolicySync(linkPolicyModule(benchRuntime, table)) as unknown as SdkPolicy;
+    const bx = bench.wasmInstance.exports as Record<string, (...a: number[]) => number>;
+    const parsed = (doc: unknown): number => {
+      const b = new TextEncoder().encode(JSON.stringify(doc));
+      const p = bx.opa_malloc!(b.length);
+      new Uint8Array(bench.mem.buffer).set(b, p);
+      return bx.opa_json_parse!(p, b.length);
+    };
+    const vPath = parsed(byPath);
+    const vKey = parsed(byKey);
+    const ITER = 200000;
+    const loop = (ep: number, v: number): number => perCall(() => void bx.bench_policy_eval!(ep, v, ITER), 1) / ITER;
+    console.log(
+      [
+        n,
+        encodeMs.toFixed(1),
+        linkMs.toFixed(1),
+        table.length,
+        wasm.length,
+        loadMs.toFixed(1),
+        (sdkNs / 1000).toFixed(2),
+        (evalNs / 1000).toFixed(2),
+        (loop(0, vPath) / 1000).toFixed(3),
+        (loop(0, vKey) / 1000).toFixed(3),
+        (loop(1, vPath) / 1000).toFixed(3),
+      ].join(' | '),
+    );
+  }
 }
-console.log(`input ${JSON.stringify(designInput(null, '/v1/res0/42/owner', 'GET')).length} B`);

@@ -3,8 +3,9 @@
 // side mirrors these numbers in policy/format.ts; test/compile/decide.format.test.ts checks that
 // the two files agree, so change both together and bump TABLE_VERSION.
 //
-// Layout (little-endian; every offset is a byte offset from the table's start; blocks start
-// 8-byte aligned). Blocks are deduplicated: equal words are stored once, whoever refers to them.
+// Layout (little-endian; every offset is a byte offset from the table's start; sections start
+// 8-byte aligned, word blocks 4-byte aligned, check records holding an f64 8-byte aligned).
+// Blocks are deduplicated: equal words are stored once, whoever refers to them.
 //   header      HEADER_WORDS u32 words (H below)
 //   templates   [n, item × n]: item = string id, or a HOLE_* the module fills (reasons, decisions)
 //   lists       [n, strId × n]: role names, audiences, …

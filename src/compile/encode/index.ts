@@ -68,8 +68,9 @@ class Writer {
     this.bytes = next;
     this.view = new DataView(next.buffer);
   }
-  align(): number {
-    const pad = (8 - (this.pos & 7)) & 7;
+  /** Pads to a multiple of `to` (8 for sections and f64 records, 4 for word blocks). */
+  align(to: 4 | 8 = 8): number {
+    const pad = (to - (this.pos & (to - 1))) & (to - 1);
     this.reserve(pad);
     this.bytes.fill(0, this.pos, this.pos + pad);
     this.pos += pad;
@@ -174,7 +175,7 @@ class Encoder {
     const key = f64 === undefined ? words.join(',') : `${words.join(',')}|${f64.at}:${f64.value}`;
     const known = this.blocks.get(key);
     if (known !== undefined) return known;
-    const off = this.w.align();
+    const off = this.w.align(f64 === undefined ? 4 : 8);
     for (let i = 0; i < words.length; i++) {
       if (f64 !== undefined && i === f64.at) {
         this.w.f64(f64.value);
@@ -390,7 +391,7 @@ class Encoder {
     });
     words[R.PARAM_COUNT] = params.length / 2;
     words.push(...params);
-    const off = this.w.align();
+    const off = this.w.align(4);
     for (const x of words) this.w.u32(x);
     return off;
   }
@@ -493,7 +494,7 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
   ir.routes.forEach((r, i) => {
     if (r.key !== '$default' && r.segments !== null && !firstByKey.has(r.key)) firstByKey.set(r.key, i);
   });
-  const keyCap = pow2AtLeast(firstByKey.size * 2);
+  const keyCap = pow2AtLeast(Math.ceil((firstByKey.size * 4) / 3));
   const keyIndex = w.align();
   w.zeros(keyCap * KEY_SLOT_BYTES);
   for (const [key, routeId] of firstByKey) {
@@ -513,7 +514,7 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
   const { nodes } = buildTrie(ir);
   const termOffs = nodes.map((n) => {
     if (n.terminals === null) return 0;
-    const off = w.align();
+    const off = w.align(4);
     let mask = 0;
     n.terminals.forEach((r, m) => (mask |= r === 0 ? 0 : 1 << m));
     w.u32(mask);

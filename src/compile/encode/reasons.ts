@@ -2,10 +2,10 @@
 // one branch of src/decision/checks.ts and lists the reason's properties in the reference's order,
 // with a hole where the reference puts a value only known per request (the claim seen, a computed
 // age, a path parameter). A reason becomes a template: interned fragments
-//   {"id":…,"code":…,"reason":{"message":…   ,"expectedToInclude":[…]   ,"actualValue":  <hole>   }}
+//   {"id":…   ,"code":…,"reason":{"message":   "…"   ,"expectedToInclude":[…]   ,"actualValue":  <hole>   }}
 // so that equal fragments are stored once across checks and routes, and the module copies the
 // fragments and writes only the holes. The concatenation is exactly JSON.stringify's text of the
-// reference's reason object (test/compile/decide.reasons.test.ts).
+// reference's reason object (the check rows in test/compile/decide.table.test.ts compare text).
 import type {
   AudienceCheck,
   EmailVerifiedCheck,
@@ -44,7 +44,8 @@ export function reason(
   message: string,
   props: readonly (readonly [string, JsonValue | Hole])[] = [],
 ): Piece[] {
-  const out: Piece[] = [`{"id":${J(id)},"code":${J(code)},"reason":{"message":${J(message)}`];
+  // Split where sharing pays: ids, code heads and messages each recur across many reasons.
+  const out: Piece[] = [`{"id":${J(id)}`, `,"code":${J(code)},"reason":{"message":`, J(message)];
   for (const [k, v] of props) {
     if (isHole(v)) out.push(`,${J(k)}:`, v);
     else out.push(`,${J(k)}:${J(v)}`);

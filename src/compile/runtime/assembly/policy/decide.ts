@@ -6,7 +6,7 @@
 // values, and buffers on the ABI heap (which the host resets before every evaluation).
 import { malloc } from "../alloc";
 import { fatal } from "../env";
-import { bufByte, bufBytes, bufJsonString, bufLen, bufNumber, bufValue, bufAscii } from "../buf";
+import { bufAdvance, bufAscii, bufByte, bufBytes, bufJsonString, bufLen, bufNumber, bufReserve, bufValue } from "../buf";
 import {
   TAG_ARRAY,
   TAG_BOOL,
@@ -110,6 +110,14 @@ let OUT: usize = 0;
 let TOKEN: usize = 0;
 let NOW: f64 = 0;
 let REASONS: u32 = 0;
+/**
+ * Checks are pure, so they run twice when a request is denied: silently first (failures counted,
+ * nothing written, a pass may stop early), then with output to write every reason. The common
+ * allowed request writes no reason text at all, and an anyOf never writes reasons it takes back.
+ */
+let SILENT: bool = true;
+/** Entrypoint `claimguard/allow`: the reasons are never written. */
+let ALLOW_ONLY: bool = false;
 
 const MODE_NONE: u32 = 0; // `$default` fallback: no parameters
 const MODE_GIVEN: u32 = 1; // routeKey hit: request.pathParameters
@@ -129,6 +137,18 @@ let METHOD: i32 = -1;
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
 
+/** Appends a table string. Fragments are short: word copies beat an out-of-line memory.copy. */
+function appendStr(id: u32): void {
+  const src = sPtr(id);
+  const n = sLen(id);
+  if (n > 64) return bufBytes(OUT, src, n);
+  const d = bufReserve(OUT, n);
+  let i: u32 = 0;
+  for (; i + 8 <= n; i += 8) store<u64>(d + i, load<u64>(src + i));
+  for (; i < n; i++) store<u8>(d + i, load<u8>(src + i));
+  bufAdvance(OUT, n);
+}
+
 /**
  * Appends template `t`: its strings, and in its holes the value `v` (HOLE_VALUE), the number `x`
  * (HOLE_NUMBER), the current path parameter (HOLE_PARAM) or the matched route's key (HOLE_ROUTE).
@@ -139,7 +159,7 @@ function emit(t: u32, v: usize, x: f64): void {
   for (let i: u32 = 0; i < n; i++) {
     const item = load<u32>(p + 4 + (<usize>i << 2));
     if (item < F.HOLE_MIN) {
-      bufBytes(OUT, sPtr(item), sLen(item));
+      appendStr(item);
     } else if (item == F.HOLE_VALUE) {
       bufValue(OUT, v);
     } else if (item == F.HOLE_NUMBER) {
@@ -367,6 +387,10 @@ function findParam(name: u32): bool {
 // Reasons: a failure is a template; a check appends one when it fails, after a comma if needed.
 
 function fail(t: u32, v: usize, x: f64): void {
+  if (SILENT) {
+    REASONS++;
+    return;
+  }
   if (REASONS != 0) bufByte(OUT, 0x2c);
   REASONS++;
   emit(t, v, x);
@@ -503,7 +527,7 @@ function checkMfa(r: usize, claim: usize): void {
   const n = load<u32>(r, F.W_M_FACTOR_COUNT);
   for (let i: u32 = 0; i < n; i++) {
     const f = r + F.W_M_FACTORS + <usize>(i * F.W_M_FACTOR_WORDS) * 4;
-    const at = completed == 0 ? 0 : getPresent(completed, load<u32>(f));
+    const at: usize = completed == 0 ? 0 : getPresent(completed, load<u32>(f));
     if (mode == 1) {
       if (at == 0) return fail(load<u32>(f, 4), 0, 0);
       if (valueTag(at) != TAG_NUMBER) return fail(load<u32>(r, F.W_M_WT_NUMBER), at, 0);
@@ -551,27 +575,41 @@ function checkClaimAnyOf(r: usize, claim: usize): void {
   fail(load<u32>(r, F.W_Y_WRONG_VALUE), claim, 0);
 }
 
-function runCheck(off: u32): void {
+/** A check's or program's outcome: FAILED, or'ed with how many reasons it reports (0 when it passes). */
+const FAILED: u32 = 0x80000000;
+const COUNT: u32 = 0x7fffffff;
+
+function runCheck(off: u32): u32 {
   const r = T + <usize>off;
   const op = load<u32>(r);
   if (op == F.OP_ANY_OF) {
-    // Every branch runs (no short-circuit); when one passes, the others' reasons are taken back.
-    const savedLen = bufLen(OUT);
-    const savedReasons = REASONS;
+    // Passes when every check of one branch passes: find out silently (stopping at the first
+    // passing branch). When none does, it reports every branch's reasons, in order (possibly none:
+    // a branch can fail without reasons when it holds an anyOf without branches).
     const n = load<u32>(r, F.W_B_COUNT);
+    const wasSilent = SILENT;
+    const saved = REASONS;
+    SILENT = true;
+    let reasons: u32 = 0;
     let pass = false;
-    for (let i: u32 = 0; i < n; i++) {
-      const before = REASONS;
-      runProgram(load<u32>(r + F.W_B_PROGRAMS + (<usize>i << 2)));
-      if (REASONS == before) pass = true;
+    for (let i: u32 = 0; i < n && !pass; i++) {
+      const res = runProgram(load<u32>(r + F.W_B_PROGRAMS + (<usize>i << 2)));
+      pass = (res & FAILED) == 0;
+      reasons += res & COUNT;
     }
-    if (pass) {
-      bufSetLen(OUT, savedLen);
-      REASONS = savedReasons;
+    SILENT = wasSilent;
+    REASONS = saved;
+    if (pass) return 0;
+    if (SILENT || reasons == 0) {
+      REASONS += reasons;
+      return FAILED | reasons;
     }
-    return;
+    const before = REASONS;
+    for (let i: u32 = 0; i < n; i++) runProgram(load<u32>(r + F.W_B_PROGRAMS + (<usize>i << 2)));
+    return FAILED | (REASONS - before);
   }
   const claim = getPresent(TOKEN, load<u32>(r, F.W_KEY));
+  const before = REASONS;
   switch (op) {
     case F.OP_AUDIENCE: checkAudience(r, claim); break;
     case F.OP_ISSUER: checkIssuer(r, claim); break;
@@ -585,15 +623,29 @@ function runCheck(off: u32): void {
     case F.OP_CLAIM_ANY_OF: checkClaimAnyOf(r, claim); break;
     default: fatal("claimguard: bad check opcode");
   }
+  // A leaf fails exactly when it reports its one reason.
+  return REASONS == before ? 0 : FAILED | 1;
 }
 
-function runProgram(off: u32): void {
+/**
+ * Runs a check list; all checks run with output. Silently it may stop early: once a reason is
+ * counted, both "failed" and "has reasons" are settled (a failure without reasons settles nothing).
+ */
+function runProgram(off: u32): u32 {
   const p = T + <usize>off;
   const n = load<u32>(p);
-  for (let i: u32 = 0; i < n; i++) runCheck(load<u32>(p + 4 + (<usize>i << 2)));
+  let failed: u32 = 0;
+  let reasons: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const res = runCheck(load<u32>(p + 4 + (<usize>i << 2)));
+    failed |= res & FAILED;
+    reasons += res & COUNT;
+    if (SILENT && reasons != 0) break;
+  }
+  return failed | reasons;
 }
 
-/** buf.ts keeps the length at byte 4 of its header; taking back written bytes is all anyOf needs. */
+/** buf.ts keeps the length at byte 4 of its header (the allow entrypoint takes back the decision). */
 function bufSetLen(b: usize, n: u32): void {
   store<u32>(b, n, 4);
 }
@@ -660,18 +712,21 @@ function decide(input: usize): bool {
     emitConst(F.C_TOKEN_MISSING);
     return false;
   }
-  // Write the deny head, run the checks straight into the output, and rewrite as allow if none failed.
-  const start = bufLen(OUT);
-  emitConst(F.C_DENY_HEAD);
   TOKEN = token;
   NOW = numberF64(now);
+  const program = load<u32>(ROUTE, F.R_PROGRAM);
+  SILENT = true;
   REASONS = 0;
-  runProgram(load<u32>(ROUTE, F.R_PROGRAM));
-  if (REASONS == 0) {
-    bufSetLen(OUT, start);
+  // The reference allows exactly when no reason is reported.
+  if ((runProgram(program) & COUNT) == 0) {
     emitConst(F.C_ALLOW);
     return true;
   }
+  if (ALLOW_ONLY) return false;
+  emitConst(F.C_DENY_HEAD);
+  SILENT = false;
+  REASONS = 0;
+  runProgram(program);
   emitConst(F.C_DECISION_TAIL);
   return false;
 }
@@ -685,14 +740,14 @@ export function policyEval(entrypoint: u32, input: usize, out: usize): void {
   PATH_PARAMS = 0;
   METHOD = -1;
   SEG_COUNT = 0;
-  if (entrypoint == 0) {
-    OUT = out;
+  OUT = out;
+  ALLOW_ONLY = entrypoint != 0;
+  if (!ALLOW_ONLY) {
     decide(input);
     return;
   }
-  // The boolean alone: decide into scratch space above the output, then drop it.
+  // The boolean alone: fixed decisions are written and taken back; reasons are never written.
   const start = bufLen(out);
-  OUT = out;
   const allow = decide(input);
   bufSetLen(out, start);
   bufAscii(out, allow ? "true" : "false");

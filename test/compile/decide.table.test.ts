@@ -2,46 +2,12 @@
 // path canonical form, route ranking and parameters, and every check kind over claim values of
 // every JSON type. Each row must decide exactly as src/decision does (after the SDK's JSON trip).
 import { describe, expect, it } from 'vitest';
-import type { Check, JsonValue } from '../../src/policy/ir.js';
-import { chk, input, policy, publicRoute, route } from '../support/ir-builders.js';
+import { input } from '../support/ir-builders.js';
+import { NOW, checkRoutes, checksPolicy, finer, routing, values } from './decide-fixtures.js';
 import { asSent, compileIR, referenceDecision } from './policy-wasm.js';
-
-const NOW = 1712345680000;
 
 // ---------------------------------------------------------------------------------------------
 // Routing
-
-const routing = policy(
-  [
-    publicRoute('GET /health'),
-    publicRoute('GET /'),
-    route('GET /orders/{orderId}', [chk.roles({ anyOf: ['customer', 'admin'] })]),
-    route('DELETE /orders/{orderId}', [chk.roles({ allOf: ['admin'] }), chk.mfa()]),
-    route('ANY /orders/{id}', [chk.subject('id')]),
-    publicRoute('GET /orders/special'),
-    route('ANY /admin/{proxy+}', [chk.roles({ anyOf: ['admin'] }), chk.mfa({ allOf: ['totp'] }, 300)]),
-    route('GET /users/{userId}/profile', [chk.anyOf([chk.roles({ anyOf: ['admin'] })], [chk.subject('userId')])]),
-    route('GET /{a}/{b}', [chk.subject('b')]),
-    route('GET /{a}/{b}/{c}', [chk.subject('c')]),
-    route('GET /files/{path+}', [chk.subject('path')]),
-    route('POST /files/{dir}/{name}', [chk.subject('name')]),
-    route('GET /x/{p}/lit', [chk.subject('p')]),
-    route('GET /x/lit/{q+}', [chk.subject('q')]),
-    route('GET /t/{tenantId}/x', [chk.tenantParam('tenantId')]),
-    route('GET /dup/{a}/{a}', [chk.subject('a')]),
-    route('GET /mix/{a}/{a+}', [chk.subject('a')]),
-    route('GET /proto/{__proto__}', [chk.subject('__proto__')]),
-    route('GET /proto2/{constructor}', [chk.subject('constructor')]),
-    route('GET /café/ü', [chk.subject('none')]),
-    route('GET /tie/{first}', [chk.subject('first')]),
-    route('GET /tie/{second}', [chk.subject('second')]),
-    route('ANY /any/{p}', [chk.subject('p')]),
-    route('GET /any/{p}/{q}', [chk.subject('q')]),
-    route('$default', [chk.emailVerified()]),
-    route('$default', [chk.mfa()]),
-  ],
-  { audience: 'api' },
-);
 
 const tok = { sub: '42', aud: 'api', 'st-role': { v: ['admin'], t: NOW - 1000 }, 'st-mfa': { v: true, c: { totp: NOW / 1000 - 10 } } };
 
@@ -183,17 +149,6 @@ describe('routing and input refusal: wasm = reference', () => {
 // ---------------------------------------------------------------------------------------------
 // routeKey against the best path match: the API's route is trusted unless a finer policy route wins
 
-const finer = policy([
-  publicRoute('ANY /{proxy+}'),
-  route('GET /orders/{id}', [chk.subject('id')]),
-  route('ANY /orders/{id}', [chk.tenantParam('id')]),
-  route('GET /orders/{id}/items/{item}', [chk.subject('item')]),
-  publicRoute('GET /a'),
-  route('GET /{x}/{y}', [chk.subject('y')]),
-  route('GET /shape/{one}', [chk.subject('one')]),
-  route('GET /shape/{two}', [chk.subject('two')]),
-  route('$default', [chk.mfa()]),
-]);
 const t = { sub: '1', tId: '1' };
 const finerRows: [string, unknown][] = [
   ['catch-all routeKey, specific path route wins', input('GET', '/orders/1', { routeKey: 'ANY /{proxy+}', now: NOW, token: { sub: '2' } })],
@@ -219,133 +174,6 @@ describe('routeKey against the best path match: wasm = reference', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Every check kind against claim values of every shape
-
-const checkRoutes: [string, Check[]][] = [
-  ['audience', [chk.audience('api', 'other')]],
-  ['audience-empty', [chk.audience()]],
-  ['issuer', [chk.issuer('https://iss')]],
-  ['ev', [chk.emailVerified()]],
-  ['ev-age', [chk.emailVerified(300)]],
-  ['ev-age0', [chk.emailVerified(0)]],
-  ['roles-any', [chk.roles({ anyOf: ['admin', 'user'] })]],
-  ['roles-any-empty', [chk.roles({ anyOf: [] })]],
-  ['roles-all', [chk.roles({ allOf: ['admin', 'user'] })]],
-  ['roles-all-empty', [chk.roles({ allOf: [] })]],
-  ['roles-none', [chk.roles({ noneOf: ['banned'] })]],
-  ['roles-all3', [chk.roles({ anyOf: ['admin'], allOf: ['user'], noneOf: ['banned'], maxAgeSeconds: 60 })]],
-  ['perms-age', [chk.permissions({ allOf: ['read'], maxAgeSeconds: 10 })]],
-  ['perms-none-age', [chk.permissions({ noneOf: ['write'], maxAgeSeconds: 0.5 })]],
-  ['mfa', [chk.mfa()]],
-  ['mfa-all', [chk.mfa({ allOf: ['totp', 'otp-email'] })]],
-  ['mfa-all-age', [chk.mfa({ allOf: ['totp', 'otp-email'] }, 300)]],
-  ['mfa-any', [chk.mfa({ anyOf: ['totp', 'webauthn'] })]],
-  ['mfa-any-age', [chk.mfa({ anyOf: ['totp', 'webauthn'] }, 300)]],
-  ['mfa-any-empty', [chk.mfa({ anyOf: [] })]],
-  ['tenant-any', [chk.tenantAnyOf('acme', 'globex')]],
-  ['tenant-param', [chk.tenantParam('t')]],
-  ['tenant-param-missing', [chk.tenantParam('nope')]],
-  ['subject', [chk.subject('t')]],
-  ['claim-exists', [chk.claimExists('x')]],
-  ['claim-eq-str', [chk.claimEquals('x', 'a')]],
-  ['claim-eq-num', [chk.claimEquals('x', 1)]],
-  ['claim-eq-null', [chk.claimEquals('x', null)]],
-  ['claim-eq-obj', [chk.claimEquals('x', { a: [1, { b: true }], c: 'd' })]],
-  ['claim-eq-arr', [chk.claimEquals('x', [1, 'a', null])]],
-  ['claim-any', [chk.claimAnyOf('x', ['a', 1, true, { k: 'v' }, [], null])]],
-  ['claim-any-empty', [chk.claimAnyOf('x', [])]],
-  ['custom st-role as claim', [chk.claimEquals('st-role', { v: ['admin'] })]],
-  [
-    'anyOf nested',
-    [
-      chk.anyOf(
-        [chk.roles({ anyOf: ['admin'] }), chk.mfa()],
-        [chk.anyOf([chk.subject('t')], [chk.tenantAnyOf('acme')]), chk.emailVerified()],
-        [chk.claimExists('x')],
-      ),
-      chk.audience('api'),
-    ],
-  ],
-  ['anyOf empty branch', [chk.anyOf([], [chk.mfa()])]],
-  ['anyOf no branches', [chk.anyOf()]],
-  ['several', [chk.audience('api'), chk.issuer('i'), chk.emailVerified(10), chk.roles({ anyOf: ['a'] }), chk.mfa()]],
-];
-
-const checksPolicy = policy(checkRoutes.map(([name, checks]) => route(`GET /c/${name}/{t}`, checks)));
-
-const S = NOW / 1000;
-const values: JsonValue[] = [
-  null,
-  true,
-  false,
-  0,
-  1,
-  -0.5,
-  1e21,
-  'a',
-  'api',
-  'acme',
-  'p',
-  '',
-  [],
-  ['api'],
-  ['x', 'api'],
-  ['admin'],
-  ['admin', 'user'],
-  ['user', 'banned'],
-  ['read', 'write'],
-  [1],
-  ['admin', 2],
-  [null],
-  {},
-  { a: [1, { b: true }], c: 'd' },
-  { c: 'd', a: [1, { b: true }] },
-  { k: 'v' },
-  [1, 'a', null],
-  { v: true },
-  { v: false },
-  { v: null },
-  { v: 'true' },
-  { v: 1 },
-  { v: true, t: NOW - 1000 },
-  { v: true, t: NOW - 300_000 },
-  { v: true, t: NOW - 300_001 },
-  { v: false, t: NOW - 300_001 },
-  { v: true, t: NOW + 5 },
-  { v: true, t: 'x' },
-  { v: true, t: null },
-  { v: true, t: [] },
-  { v: true, t: 0.1 },
-  { v: ['admin'] },
-  { v: ['admin', 'user'], t: NOW - 500 },
-  { v: ['admin', 'user'], t: NOW - 60_001 },
-  { v: ['user'], t: NOW },
-  { v: ['user', 'banned'], t: NOW },
-  { v: ['read'], t: NOW - 10_000 },
-  { v: ['read'], t: NOW - 10_001 },
-  { v: ['write'], t: NOW - 400 },
-  { v: ['write'], t: NOW - 600 },
-  { v: [] },
-  { v: [1] },
-  { v: 'admin' },
-  { v: true, c: { totp: S - 10, 'otp-email': S - 20 } },
-  { v: true, c: { totp: S - 10 } },
-  { v: true, c: { totp: S - 301, 'otp-email': S - 1 } },
-  { v: true, c: { totp: S - 300, 'otp-email': S - 300 } },
-  { v: true, c: { totp: S - 1000, webauthn: S - 5 } },
-  { v: true, c: { totp: 'x', webauthn: S } },
-  { v: true, c: { totp: null, 'otp-email': S } },
-  { v: true, c: { webauthn: null } },
-  { v: true, c: null },
-  { v: true, c: [] },
-  { v: true, c: 'x' },
-  { v: true, c: {} },
-  { v: false, c: { totp: S } },
-  { v: true, c: { totp: S + 1e-7 } },
-  { v: true, c: { totp: 1e300 } },
-  { v: true, c: { totp: -1e300 } },
-  { x: 1 },
-  { a: [1, { b: true }] },
-];
 
 const tokensFor = (claim: string): Record<string, unknown>[] => [
   {},

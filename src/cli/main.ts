@@ -2,6 +2,7 @@
 // in-process. bin/claimguard.js only sets process.exitCode. Each command lives in commands/<name>.ts.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerEval } from './commands/eval.js';
 import { registerExplain } from './commands/explain.js';
@@ -11,7 +12,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo, type Re
 export type { CliIo } from './io.js';
 
 /** One line per command. */
-const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerEval, registerTest, registerExplain];
+const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerTest, registerEval, registerExplain];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -1,9 +1,12 @@
 // `claimguard eval --input FILE|-`: print the decision for one input document (DESIGN §3).
-// Uses the reference evaluator for now; the wasm bundle replaces it once `build` exists.
+// The decision comes from the compiled policy.wasm through the OPA SDK, exactly as the Lambda
+// gets it: from `--bundle FILE`, or from a bundle built in memory from the policy.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { decide } from '../../decision/evaluate.js';
+import { buildBundle } from '../../compile/compile.js';
+import { loadBundle } from '../../runtime/load-bundle.js';
+import { RuntimeError } from '../../runtime/errors.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, loadPolicyForCli } from '../policy.js';
 import { failureSummary, formatProblems } from '../report.js';
@@ -11,13 +14,15 @@ import { failureSummary, formatProblems } from '../report.js';
 export interface EvalOptions {
   readonly input: string;
   readonly policies?: string;
+  readonly bundle?: string;
 }
 
 export function registerEval(program: Command, ctx: CliContext): void {
   const command = program
     .command('eval')
     .description('print the decision JSON for one input document')
-    .requiredOption('--input <file>', 'input document (JSON); "-" reads stdin');
+    .requiredOption('--input <file>', 'input document (JSON); "-" reads stdin')
+    .option('--bundle <file>', 'decide with this built bundle instead of compiling the policy');
   addPoliciesOption(command).action(async (options: EvalOptions) => {
     ctx.exitCode = await runEval(ctx.io, options);
   });
@@ -39,13 +44,26 @@ export async function runEval(io: CliIo, options: EvalOptions): Promise<ExitCode
     return usageError(io, `input ${options.input === '-' ? '(stdin)' : options.input} is not valid JSON: ${why}`);
   }
 
-  const result = await loadPolicyForCli(io, options.policies);
-  if (result.ok === 'usage') return usageError(io, result.message);
-  if (!result.ok) {
-    io.stderr.write(`${formatProblems(result.errors)}\n${failureSummary(result.errors, result.warnings)}\n`);
+  let bundle: Uint8Array | string;
+  if (options.bundle !== undefined) {
+    bundle = resolve(io.cwd, options.bundle);
+  } else {
+    const result = await loadPolicyForCli(io, options.policies);
+    if (result.ok === 'usage') return usageError(io, result.message);
+    if (!result.ok) {
+      io.stderr.write(`${formatProblems(result.errors)}\n${failureSummary(result.errors, result.warnings)}\n`);
+      return EXIT_FAILURE;
+    }
+    bundle = (await buildBundle(result.ir)).bytes;
+  }
+  try {
+    const authorizer = await loadBundle(bundle);
+    io.stdout.write(`${JSON.stringify(authorizer.decide(input), null, 2)}\n`);
+  } catch (error) {
+    if (!(error instanceof RuntimeError)) throw error;
+    io.stderr.write(`claimguard: ${error.code}: ${error.message}\n`);
     return EXIT_FAILURE;
   }
-  io.stdout.write(`${JSON.stringify(decide(result.ir, input), null, 2)}\n`);
   return EXIT_OK;
 }
 

@@ -1,9 +1,11 @@
 // The decision: src/decision/*.ts (the reference evaluator) run over the policy table that
 // src/compile/encode wrote. Same order of input checks, path canonical form on UTF-8 bytes, route
 // selection through the key index and the path trie, every check kind with the reference's reasons.
-// Reasons are precomputed JSON text split at their holes (the claim seen, a computed age, a path
-// parameter), so a decision mostly copies bytes. No managed allocations: table memory, the runtime's
-// values, and buffers on the ABI heap (which the host resets before every evaluation).
+// Reasons and decisions are precomputed templates (JSON fragments around holes for the claim seen,
+// a computed age, a path parameter, the route key), so a decision mostly copies bytes. No managed
+// allocations: table memory, the runtime's values, and buffers on the ABI heap (which the host
+// resets before every evaluation). Cost does not depend on the number of routes: hash lookups and a
+// trie walk bounded by the path's segments.
 import { malloc } from "../alloc";
 import { fatal } from "../env";
 import { bufAdvance, bufAscii, bufByte, bufBytes, bufJsonString, bufLen, bufNumber, bufReserve, bufValue } from "../buf";

@@ -14,7 +14,7 @@ describe('claimguard explain', () => {
     expect(r.out).toContain('  as principal no-mfa (policies/access.test.yaml)\n  at 2025-06-01T12:00:00.000Z (1748779200000)\n');
     expect(r.out).toMatch(/decision: DENY 403 {3}\(bundle [0-9a-f]{64} \(built in memory\)\)\n/);
     expect(r.out).toContain('route: DELETE /orders/{orderId}   (policies.yaml:');
-    expect(r.out).toContain('requirements (4 of 5 pass):\n');
+    expect(r.out).toContain('requirements (3 of 4 pass):\n');
     expect(r.out).toMatch(/ {2}✔ roles: st-role\.v includes all of \[admin\] {3}\(policies\.yaml:\d+:\d+\)\n {6}seen st-role = \{"v":\["admin"\],"t":1748775600000\}\n/);
     expect(r.out).toMatch(
       / {2}✖ mfa: st-mfa\.v = true {3}\(policies\.yaml:\d+:\d+\)\n {6}seen st-mfa = \{"c":\{"emailpassword":1748779140\},"v":false\}\n {6}MFA_REQUIRED: MFA requirement for auth is not satisfied\n/,

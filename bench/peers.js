@@ -26,34 +26,36 @@ export function handWritten(keys) {
   };
 }
 
+// The whole rule lives in the matcher, as a casbin user would write it for claims: the request
+// subject is the token's relevant claims; `hasRole` is a registered function.
 const CASBIN_MODEL = `
 [request_definition]
 r = sub, obj, act
 [policy_definition]
-p = sub, obj, act
-[role_definition]
-g = _, _
+p = role, obj, act, mfa
 [policy_effect]
 e = some(where (p.eft == allow))
 [matchers]
-m = g(r.sub, p.sub) && keyMatch2(r.obj, p.obj) && r.act == p.act
+m = r.act == p.act && keyMatch2(r.obj, p.obj) && r.sub.aud == "jwtAuthorizers" && r.sub.ev == true && (p.mfa == "no" || r.sub.mfa == true) && hasRole(r.sub.roles, p.role)
 `;
 
-/** casbin enforceSync with the keyMatch2 REST model + roles; claims other than roles checked in JS. */
+/** casbin enforceSync with the keyMatch2 REST model; roles, email, MFA and audience in the matcher. */
 export async function casbinEngine(keys) {
-  const lines = [];
-  for (const key of keys) {
+  const lines = keys.map((key) => {
     const [method, path] = key.split(' ');
     const obj = path.replace(/\{(\w+)\+?\}/g, ':$1');
-    const roles = key === 'DELETE /orders/{orderId}' ? ['admin'] : ['admin', 'user'];
-    for (const role of roles) lines.push(`p, ${role}, ${obj}, ${method}`);
-  }
+    const target = key === 'DELETE /orders/{orderId}';
+    return `p, ${target ? 'admin' : 'admin|user'}, ${obj}, ${method}, ${target ? 'yes' : 'no'}`;
+  });
   const enforcer = await newEnforcer(newModelFromString(CASBIN_MODEL), new StringAdapter(lines.join('\n')));
+  await enforcer.addFunction('hasRole', (roles, allowed) => {
+    const set = String(allowed).split('|');
+    return Array.isArray(roles) && roles.some((r) => set.includes(r));
+  });
   return (input) => {
     const t = input.token;
-    if (!t || t.aud !== 'jwtAuthorizers' || t['st-ev']?.v !== true || t['st-mfa']?.v !== true) return false;
-    const roles = t['st-role']?.v ?? [];
-    return roles.some((role) => enforcer.enforceSync(role, input.request.path, input.request.method));
+    const sub = { aud: t.aud, ev: t['st-ev']?.v === true, mfa: t['st-mfa']?.v === true, roles: t['st-role']?.v ?? [] };
+    return enforcer.enforceSync(sub, input.request.path, input.request.method);
   };
 }
 

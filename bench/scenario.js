@@ -35,15 +35,19 @@ export const INPUT = {
 
 const RESOURCES = ['invoices', 'customers', 'products', 'shipments', 'carts', 'reviews', 'coupons', 'stores'];
 
-/** Route keys of an N-route API: the target plus realistic filler, deterministic. */
+/**
+ * Route keys of an N-route API: realistic filler with the target routes in the middle, so engines
+ * that scan their rules (casbin stops at the first allow) pay the average case, not the best.
+ */
 export function routeKeys(n) {
-  const keys = ['DELETE /orders/{orderId}', 'GET /orders/{orderId}', 'GET /health'];
-  for (let i = 0; keys.length < n; i++) {
+  const targets = ['DELETE /orders/{orderId}', 'GET /orders/{orderId}', 'GET /health'];
+  const filler = [];
+  for (let i = 0; filler.length < n - targets.length; i++) {
     const r = `${RESOURCES[i % RESOURCES.length]}${Math.floor(i / RESOURCES.length)}`;
-    const key = [`GET /${r}`, `POST /${r}`, `GET /${r}/{id}`, `PUT /${r}/{id}`, `DELETE /${r}/{id}`][i % 5];
-    keys.push(key);
+    filler.push([`GET /${r}`, `POST /${r}`, `GET /${r}/{id}`, `PUT /${r}/{id}`, `DELETE /${r}/{id}`][i % 5]);
   }
-  return [...new Set(keys)].slice(0, n);
+  const middle = Math.floor(filler.length / 2);
+  return [...filler.slice(0, middle), ...targets, ...filler.slice(middle)].slice(0, Math.max(n, targets.length));
 }
 
 /** The policy file text for N routes (what a security team would write). */

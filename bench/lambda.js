@@ -5,8 +5,7 @@
 //   import { measureLambdaOverhead } from './lambda.js';
 //   const r = await measureLambdaOverhead({ authorizer, withAuthorization });   // from lib/ after build
 //
-// Standalone: `npx tsx bench/lambda.js` (uses src/ and, until a bundle can be built, the reference
-// evaluator behind the Authorizer contract; the overhead is what matters there).
+// Standalone: `npx tsx bench/lambda.js` (uses src/ directly).
 import { INPUT, NOW, TOKEN } from './scenario.js';
 import { REPEATS, fmtNs } from './harness.js';
 
@@ -117,19 +116,10 @@ async function main() {
   writeFileSync(join(dir, 'policies.yaml'), policyYaml(20));
   const loaded = await loadPolicy(join(dir, 'policies.yaml'));
   if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('\n'));
-  let authorizer;
-  let kind;
-  try {
-    const { buildBundle } = await import('../src/compile/compile.ts');
-    const { loadBundle } = await import('../src/runtime/load-bundle.ts');
-    authorizer = await loadBundle((await buildBundle(loaded.ir)).bytes);
-    kind = 'wasm bundle';
-  } catch (e) {
-    const { decide } = await import('../src/decision/evaluate.ts');
-    authorizer = { revision: 'reference', decide: (input) => decide(loaded.ir, input) };
-    kind = `reference evaluator (bundle unavailable: ${e instanceof Error ? e.message.split('\n')[0] : e})`;
-  }
-  console.log(`Lambda wrapper overhead, 20-route policy, ${kind}`);
+  const { buildBundle } = await import('../src/compile/compile.ts');
+  const { loadBundle } = await import('../src/runtime/load-bundle.ts');
+  const authorizer = await loadBundle((await buildBundle(loaded.ir)).bytes);
+  console.log('Lambda wrapper overhead, 20-route policy, wasm bundle');
   console.log(formatLambdaOverhead(await measureLambdaOverhead({ authorizer, withAuthorization })));
 }
 

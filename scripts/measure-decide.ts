@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import opa from '@open-policy-agent/opa-wasm';
+import * as opa from '../src/runtime/opa-sdk.js';
 import { encodePolicyTable } from '../src/compile/encode/index.js';
 import { linkPolicyModule } from '../src/compile/link.js';
 import { decide } from '../src/decision/evaluate.js';

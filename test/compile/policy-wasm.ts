@@ -1,7 +1,7 @@
 // Test support: an IR compiled to policy.wasm and loaded by the official SDK, next to the
 // reference evaluator's decision normalized the way the SDK's JSON round trip normalizes it.
 import { readFileSync } from 'node:fs';
-import opa from '@open-policy-agent/opa-wasm';
+import * as opa from '../../src/runtime/opa-sdk.js';
 import { encodePolicyTable } from '../../src/compile/encode/index.js';
 import { linkPolicyModule } from '../../src/compile/link.js';
 import { decide } from '../../src/decision/evaluate.js';

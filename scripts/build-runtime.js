@@ -4,7 +4,9 @@
 //   node scripts/build-runtime.js [--assembly <dir>] [--entry <ts>] [--out <wasm>]
 //     (tests build a copy of the sources with a stub policy and extra exports)
 // Flags: imported memory, stub runtime (no GC: the OPA ABI owns the heap), our own abort
-// (imports env.opa_abort instead of env.abort), static data from 64 KiB like OPA's layout.
+// (imports env.opa_abort instead of env.abort), static data from 64 KiB like OPA's layout,
+// zero-filled memory assumed (every host hands a fresh WebAssembly.Memory, which is zeroed) so
+// binaryen drops all-zero data segments (parser frame/item stacks, free lists, scratch: ~14 KB).
 import { mkdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +41,7 @@ export async function buildRuntime({
     '--baseDir', assembly,
     '--outFile', rel(out),
     '--importMemory',
+    '--zeroFilledMemory',
     '--runtime', 'stub',
     '--use', 'abort=env/cgAbort',
     '--memoryBase', '65536',

@@ -17,6 +17,10 @@ let heapPtr: usize = 0;
 let heapFloor: usize = 0;
 
 export function heapInit(): void {
+  // The build assumes a zero-filled imported memory (asc --zeroFilledMemory drops all-zero data
+  // segments); the allocator's own state is cleared anyway, so only scratch buffers rely on it.
+  memory.fill(HEADS, 0, (SMALL_CLASSES + 1) << 2);
+  memory.fill(STASH, 0, (SMALL_CLASSES + 1) << 2);
   heapStart = (__heap_base + 7) & ~<usize>7;
   heapPtr = heapStart;
   heapFloor = heapStart;

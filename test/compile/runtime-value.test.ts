@@ -118,6 +118,53 @@ describe('parse + dump', () => {
     );
   });
 
+  it('strings: a special byte at every offset of the 8-byte scan words, and at the input end', () => {
+    const m = fresh();
+    const specials = ['"', '\\', '\n', '\u0001', '\u001f', '\u007f', 'é', '\ud83d\ude00', '\ud800', ' ', '~', '!', '#', ']'];
+    for (let len = 0; len <= 24; len++) {
+      for (let at = 0; at <= len; at++) {
+        withHeap(m, () => {
+          for (const sp of specials) {
+            const str = 'x'.repeat(at) + sp + 'y'.repeat(len - at);
+            const text = JSON.stringify(str);
+            expect(JSON.parse(m.jsonDump(m.parseJson(text)))).toBe(str);
+            expect(m.parseJson(text.slice(0, -1))).toBe(0); // unterminated
+          }
+          // A raw control byte is invalid wherever it falls.
+          expect(m.parseJson(`"${'x'.repeat(at)}\u0001${'y'.repeat(len - at)}"`)).toBe(0);
+          expect(m.parseJson(`"${'x'.repeat(at)}\u001f${'y'.repeat(len - at)}"`)).toBe(0);
+          // So is invalid UTF-8 (a stray continuation byte, an encoded surrogate, 0xff).
+          for (const bad of [[0x80], [0xed, 0xa0, 0x80], [0xff], [0xc3]]) {
+            const bytes = new Uint8Array([0x22, ...Array(at).fill(0x78), ...bad, ...Array(len - at).fill(0x79), 0x22]);
+            expect(m.parseJson(bytes)).toBe(0);
+          }
+        });
+      }
+    }
+  });
+
+  it.each([
+    '0', '-0', '0.0', '-0.0', '7', '-7', '0.05', '-0.05', '123456789012345', '-123456789012345', '1234567890123456',
+    '12345678901234567890', '0.1', '0.3', '1.000000000000001', '0.000000000000000000001', '0.0000000000000000000001',
+    '0.00000000000000000000001', '9.99999999999999', '1712345678901', '1712345678.901', '1e5', '1E+5', '1e-5', '2.5e0',
+  ])('numbers: %s parses like JSON.parse and dumps as written', (text) => {
+    const m = fresh();
+    const v = m.parseJson(text);
+    expect(Object.is(m.fn('t_number')(v), JSON.parse(text))).toBe(true);
+    expect(m.jsonDump(v)).toBe(text);
+    expect(m.jsonDump(m.parseJson(`[${text},${text}]`))).toBe(`[${text},${text}]`);
+  });
+
+  it.each([
+    ['-', null], ['1.', null], ['.5', null], ['-.5', null], ['1e', null], ['1e+', null], ['1.e5', null], ['--1', null],
+    ['+1', null], ['1.5e', null], ['[1.]', null], ['{"a":-}', null], ['01', '0'], ['0x10', '0'], ['-0.5.5', '-0.5'],
+  ])('numbers: %s is invalid (or a valid prefix: trailing bytes are ignored) → %s', (text, prefix) => {
+    const m = fresh();
+    const v = m.parseJson(text);
+    if (prefix === null) expect(v).toBe(0);
+    else expect(m.jsonDump(v)).toBe(prefix);
+  });
+
   it('stringPtr/stringLen give unescaped UTF-8 (WTF-8 for lone surrogates)', () => {
     const m = fresh();
     const v = m.parseJson('"a\\u00e9\\ud800\\ud83d\\ude00"');

@@ -12,6 +12,12 @@ const STASH = memory.data(((SMALL_CLASSES + 1) << 2) as i32, 8);
 
 let heapStart: usize = 0;
 let heapPtr: usize = 0;
+// Linear memory's size in bytes when last looked at. Memory never shrinks (the host may grow it
+// behind our back), so a stale value only sends an allocation down the slow path, which refreshes it.
+let memEnd: usize = 0;
+// Whether any free list may be non-empty: while false, allocation is a pure bump and resetting
+// the heap needs no clearing (the common case: every opa_eval resets, parses, decides, dumps).
+let listsInUse: bool = false;
 // Everything the start function allocated (route table, entrypoints) lies below the floor:
 // hosts cannot reset the heap into it and frees of it are ignored.
 let heapFloor: usize = 0;
@@ -24,6 +30,8 @@ export function heapInit(): void {
   heapStart = (__heap_base + 7) & ~<usize>7;
   heapPtr = heapStart;
   heapFloor = heapStart;
+  memEnd = (<usize>memory.size()) << 16;
+  listsInUse = false;
 }
 
 /** Called at the end of the start function. */
@@ -37,14 +45,37 @@ export function heapPtrGet(): usize {
 
 export function heapPtrSet(p: usize): void {
   heapPtr = p < heapFloor ? heapFloor : p;
-  memory.fill(HEADS, 0, (SMALL_CLASSES + 1) << 2);
+  if (listsInUse) {
+    memory.fill(HEADS, 0, (SMALL_CLASSES + 1) << 2);
+    listsInUse = false;
+  }
 }
 
 function ensure(end: usize): void {
-  const have = (<usize>memory.size()) << 16;
-  if (end <= have) return;
-  const pages = <i32>((end - have + 0xffff) >>> 16);
-  if (memory.grow(pages) < 0) fatal("opa_malloc: failed");
+  let have = (<usize>memory.size()) << 16;
+  if (end > have) {
+    const pages = <i32>((end - have + 0xffff) >>> 16);
+    if (memory.grow(pages) < 0) fatal("opa_malloc: failed");
+    have = (<usize>memory.size()) << 16;
+  }
+  memEnd = have;
+}
+
+/**
+ * `malloc` for the value constructors, inlined: a bump of the heap pointer when no free list is
+ * in use and the block fits in memory already, else the full `malloc`.
+ */
+// @ts-ignore: decorator
+@inline
+export function mallocFast(n: u32): usize {
+  const start = ((heapPtr + 7) & ~<usize>7) + 8;
+  const size: usize = (<usize>n + 7) & ~<usize>7;
+  const end = start + (size == 0 ? 8 : size);
+  if (listsInUse || n > 0x7ffffff0 || end > memEnd || end < start) return malloc(n);
+  store<u32>(start - 8, <u32>(end - start));
+  store<u32>(start - 4, MAGIC_USED);
+  heapPtr = end;
+  return start;
 }
 
 function classOf(size: u32): u32 {
@@ -102,6 +133,7 @@ export function free(p: usize): void {
   store<u32>(p - 4, MAGIC_FREE);
   store<u32>(p, load<u32>(head));
   store<u32>(head, <u32>p);
+  listsInUse = true;
 }
 
 /** Grows block `p` (payload `old` bytes) to at least `n` bytes in place when it is the heap's top block. */
@@ -132,11 +164,13 @@ export function blockSize(p: usize): u32 {
 export function stashBlocks(): void {
   memory.copy(STASH, HEADS, (SMALL_CLASSES + 1) << 2);
   memory.fill(HEADS, 0, (SMALL_CLASSES + 1) << 2);
+  listsInUse = false;
 }
 
 export function restoreBlocks(): void {
   memory.copy(HEADS, STASH, (SMALL_CLASSES + 1) << 2);
   memory.fill(STASH, 0, (SMALL_CLASSES + 1) << 2);
+  listsInUse = true;
 }
 
 export function clearStash(): void {

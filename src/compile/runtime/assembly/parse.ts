@@ -7,7 +7,7 @@ import { malloc, free } from "./alloc";
 import { parseNumber } from "./num";
 import {
   TAG_ARRAY, TAG_OBJECT, TAG_SET, TAG_STRING,
-  newArray, newBool, newNull, newNumber, newObject, newStringCap, setStringLen, valueEquals, valueHash,
+  copyBytes, newArray, newBool, newNull, newNumber, newObject, newStringCap, setStringLen, valueEquals, valueHash,
 } from "./value";
 
 export const MAX_DEPTH: i32 = 1000;
@@ -30,33 +30,36 @@ let itemsCap: u32 = 0;
 let pos: usize = 0;
 let end: usize = 0;
 
+function growItems(): void {
+  const cap = itemsCap << 1;
+  const p = malloc(cap << 2);
+  memory.copy(p, items, <usize>itemsLen << 2);
+  if (items != ITEMS_STATIC) free(items);
+  items = p;
+  itemsCap = cap;
+}
+
+// @ts-ignore: decorator
+@inline
 function pushItem(v: usize): void {
-  if (itemsLen == itemsCap) {
-    const cap = itemsCap << 1;
-    const p = malloc(cap << 2);
-    memory.copy(p, items, <usize>itemsLen << 2);
-    if (items != ITEMS_STATIC) free(items);
-    items = p;
-    itemsCap = cap;
-  }
+  if (itemsLen == itemsCap) growItems();
   store<u32>(items + (<usize>itemsLen << 2), <u32>v);
   itemsLen++;
 }
 
 // @ts-ignore: decorator
 @inline
-function skipWs(): void {
-  while (pos < end) {
-    const c = load<u8>(pos);
-    if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
-    pos++;
-  }
+function isWs(c: u32): bool {
+  // ' ', '\n', '\r', '\t'
+  return c <= 0x20 && ((<u64>0x100002600 >> <u64>c) & 1) != 0;
 }
 
+/** Skips JSON whitespace from p (a local copy of `pos`: globals are slow in hot loops). */
 // @ts-ignore: decorator
 @inline
-function peek(): u32 {
-  return pos < end ? <u32>load<u8>(pos) : 0x100;
+function skipWsFrom(p: usize, e: usize): usize {
+  while (p < e && isWs(<u32>load<u8>(p))) p++;
+  return p;
 }
 
 function literal(word: u64, n: u32): bool {
@@ -75,33 +78,74 @@ function isDigit(c: u32): bool {
   return c - 0x30 < 10;
 }
 
+const EXACT_POW10 = memory.data<f64>([
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+]);
+
 function parseNumberValue(): usize {
+  // One scan validates the grammar and, for the common short forms, computes the value too:
+  // at most 15 significant digits (exact in a double) with at most 22 fraction digits and no
+  // exponent is one correctly rounded division by an exact power of ten. Anything else goes to
+  // parseNumber (Eisel-Lemire, big-decimal fallback).
   const start = pos;
-  if (peek() == 0x2d) pos++;
-  let c = peek();
+  const e = end;
+  let p = start;
+  let c: u32 = p < e ? <u32>load<u8>(p) : 0x100;
+  const neg = c == 0x2d;
+  if (neg) {
+    p++;
+    c = p < e ? <u32>load<u8>(p) : 0x100;
+  }
+  let m: u64 = 0;
+  let digits: u32 = 0; // all mantissa digits scanned, leading zeros included (conservative)
   if (c == 0x30) {
-    pos++;
+    p++;
   } else if (c - 0x31 < 9) {
-    pos++;
-    while (isDigit(peek())) pos++;
+    while (p < e) {
+      const d = <u32>load<u8>(p) - 0x30;
+      if (d >= 10) break;
+      m = m * 10 + d;
+      digits++;
+      p++;
+    }
   } else {
     return 0;
   }
-  if (peek() == 0x2e) {
-    pos++;
-    if (!isDigit(peek())) return 0;
-    while (isDigit(peek())) pos++;
+  let frac: u32 = 0;
+  c = p < e ? <u32>load<u8>(p) : 0x100;
+  if (c == 0x2e) {
+    p++;
+    while (p < e) {
+      const d = <u32>load<u8>(p) - 0x30;
+      if (d >= 10) break;
+      m = m * 10 + d;
+      frac++;
+      p++;
+    }
+    if (frac == 0) return 0;
+    c = p < e ? <u32>load<u8>(p) : 0x100;
   }
-  c = peek();
+  let simple = digits + frac <= 15 && frac <= 22;
   if (c == 0x65 || c == 0x45) {
-    pos++;
-    c = peek();
-    if (c == 0x2b || c == 0x2d) pos++;
-    if (!isDigit(peek())) return 0;
-    while (isDigit(peek())) pos++;
+    simple = false;
+    p++;
+    c = p < e ? <u32>load<u8>(p) : 0x100;
+    if (c == 0x2b || c == 0x2d) p++;
+    if (!(p < e && isDigit(<u32>load<u8>(p)))) return 0;
+    while (p < e && isDigit(<u32>load<u8>(p))) p++;
   }
-  const n = <u32>(pos - start);
-  return newNumber(start, n, parseNumber(start, n));
+  pos = p;
+  const n = <u32>(p - start);
+  let x: f64;
+  if (simple) {
+    x = <f64>m;
+    if (frac != 0) x /= load<f64>(EXACT_POW10 + (<usize>frac << 3));
+    if (neg) x = -x;
+  } else {
+    x = parseNumber(start, n);
+  }
+  return newNumber(start, n, x);
 }
 
 function hexVal(c: u32): i32 {
@@ -124,13 +168,28 @@ function isCont(c: u32): bool {
   return (c & 0xc0) == 0x80;
 }
 
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+
 function parseString(): usize {
   // pos is at the opening quote. First find the closing quote (raw length bounds the output).
   const start = pos + 1;
+  const e = end;
   let p = start;
+  // Plain ASCII runs, 8 bytes at a time: stop at a word holding '"', '\\', a control byte or a
+  // non-ASCII byte (SWAR: a byte b < k sets its high bit in (w - k * ONES) & ~w).
+  while (p + 8 <= e) {
+    const w = load<u64>(p);
+    const special = ((w - ONES * 0x20) | ((w ^ (ONES * 0x22)) - ONES) | ((w ^ (ONES * 0x5c)) - ONES) | w) & HIGHS;
+    if (special != 0) {
+      p += <usize>(ctz<u64>(special) >> 3);
+      break;
+    }
+    p += 8;
+  }
   let simple = true;
   while (true) {
-    if (p >= end) return 0;
+    if (p >= e) return 0;
     const c = load<u8>(p);
     if (c == 0x22) break;
     if (c == 0x5c) {
@@ -142,12 +201,12 @@ function parseString(): usize {
     if (c >= 0x80) simple = false;
     p++;
   }
-  if (p >= end) return 0;
+  if (p >= e) return 0;
   const rawLen = <u32>(p - start);
   const v = newStringCap(rawLen);
   let d = v + 12;
   if (simple) {
-    memory.copy(d, start, rawLen);
+    copyBytes(d, start, rawLen);
     setStringLen(v, rawLen);
     pos = p + 1;
     return v;
@@ -312,56 +371,72 @@ function parse(ptr: usize, len: u32, rego: bool): usize {
 }
 
 function parseLoop(rego: bool): usize {
+  // `p` is the read position; helpers that read further take and return it through `pos`.
+  let p = pos;
+  const e = end;
   let depth: i32 = 0;
+  let kind: u32 = 0; // the innermost open frame's kind (0 at depth 0)
   while (true) {
     // Expect a value.
-    skipWs();
-    const c = peek();
+    p = skipWsFrom(p, e);
+    const c: u32 = p < e ? <u32>load<u8>(p) : 0x100;
     let v: usize = 0;
-    if (depth > 0 && !rego && load<u32>(FRAMES + (<usize>depth << 3)) == F_OBJ_KEY && c != 0x22) return 0;
-    if (c == 0x7b || c == 0x5b) {
+    if (c == 0x22) {
+      pos = p;
+      v = parseString();
+      p = pos;
+    } else if (kind == F_OBJ_KEY && !rego) {
+      return 0;
+    } else if (c == 0x7b || c == 0x5b) {
       if (depth >= MAX_DEPTH) return 0; // counts empty containers too: `[[]]` is depth 2
-      pos++;
-      skipWs();
-      const close = c == 0x7b ? 0x7d : 0x5d;
-      if (peek() == close) {
-        pos++;
+      p = skipWsFrom(p + 1, e);
+      const close: u32 = c == 0x7b ? 0x7d : 0x5d;
+      if (p < e && <u32>load<u8>(p) == close) {
+        p++;
         v = c == 0x7b ? newObject(0, 0, 0) : newArray(TAG_ARRAY, 0, 0);
       } else {
         depth++;
         const f = FRAMES + (<usize>depth << 3);
-        store<u32>(f, c == 0x5b ? F_ARRAY : rego ? F_BRACE_FIRST : F_OBJ_KEY);
+        kind = c == 0x5b ? F_ARRAY : rego ? F_BRACE_FIRST : F_OBJ_KEY;
+        store<u32>(f, kind);
         store<u32>(f, itemsLen, 4);
         continue;
       }
-    } else if (c == 0x22) {
-      v = parseString();
     } else if (c == 0x2d || isDigit(c)) {
+      pos = p;
       v = parseNumberValue();
-    } else if (c == 0x74) {
-      if (literal(0x65757274, 4)) v = newBool(true);
-    } else if (c == 0x66) {
-      if (literal(0x65736c6166, 5)) v = newBool(false);
-    } else if (c == 0x6e) {
-      if (literal(0x6c6c756e, 4)) v = newNull();
-    } else if (c == 0x73 && rego) {
-      if (literal(0x2928746573, 5)) v = newArray(TAG_SET, 0, 0);
+      p = pos;
+    } else {
+      pos = p;
+      if (c == 0x74) {
+        if (literal(0x65757274, 4)) v = newBool(true);
+      } else if (c == 0x66) {
+        if (literal(0x65736c6166, 5)) v = newBool(false);
+      } else if (c == 0x6e) {
+        if (literal(0x6c6c756e, 4)) v = newNull();
+      } else if (c == 0x73 && rego) {
+        if (literal(0x2928746573, 5)) v = newArray(TAG_SET, 0, 0);
+      }
+      p = pos;
     }
     if (v == 0) return 0;
 
     // Attach the value to the open containers, closing as many as end here.
     while (true) {
-      if (depth == 0) return v;
+      if (depth == 0) {
+        pos = p;
+        return v;
+      }
       const f = FRAMES + (<usize>depth << 3);
-      let kind = load<u32>(f);
-      skipWs();
-      const s = peek();
+      p = skipWsFrom(p, e);
+      const s: u32 = p < e ? <u32>load<u8>(p) : 0x100;
       if (kind == F_OBJ_KEY || kind == F_BRACE_FIRST) {
         if (s == 0x3a) {
           if (kind == F_OBJ_KEY && load<u32>(v) != TAG_STRING) return 0;
-          pos++;
+          p++;
           pushItem(v);
-          store<u32>(f, F_OBJ_VALUE);
+          kind = F_OBJ_VALUE;
+          store<u32>(f, kind);
           break;
         }
         if (kind == F_OBJ_KEY) return 0;
@@ -370,8 +445,11 @@ function parseLoop(rego: bool): usize {
       }
       pushItem(v);
       if (s == 0x2c) {
-        pos++;
-        if (kind == F_OBJ_VALUE) store<u32>(f, F_OBJ_KEY);
+        p++;
+        if (kind == F_OBJ_VALUE) {
+          kind = F_OBJ_KEY;
+          store<u32>(f, kind);
+        }
         break;
       }
       const start = load<u32>(f, 4);
@@ -387,9 +465,10 @@ function parseLoop(rego: bool): usize {
         const n = (itemsLen - start) >> 1;
         v = newObject(items + (<usize>start << 2), n, n);
       }
-      pos++;
+      p++;
       itemsLen = start;
       depth--;
+      kind = depth > 0 ? load<u32>(FRAMES + (<usize>depth << 3)) : 0;
     }
   }
   return 0;

@@ -7,7 +7,7 @@ import { malloc, free } from "./alloc";
 import { parseNumber } from "./num";
 import {
   TAG_ARRAY, TAG_OBJECT, TAG_SET, TAG_STRING,
-  copyBytes, newArray, newBool, newNull, newNumber, newObject, newStringCap, setStringLen, valueEquals, valueHash,
+  copyBytes, newArray, newBool, newNull, newNumber, newObject, newString, newStringCap, setStringLen, valueEquals, valueHash,
 } from "./value";
 
 export const MAX_DEPTH: i32 = 1000;
@@ -171,22 +171,34 @@ function isCont(c: u32): bool {
 const ONES: u64 = 0x0101010101010101;
 const HIGHS: u64 = 0x8080808080808080;
 
+/**
+ * The first byte in [p, e) that is '"', '\\', a control byte or non-ASCII, else e. Plain runs go
+ * 8 bytes at a time (SWAR: for an ASCII byte b, b - k borrows into the high bit exactly when b < k,
+ * and (b ^ k) - 1 exactly when b == k; the lowest flagged byte is the first special one).
+ */
+// @ts-ignore: decorator
+@inline
+function scanPlain(p: usize, e: usize): usize {
+  while (p + 8 <= e) {
+    const w = load<u64>(p);
+    const special = ((w - ONES * 0x20) | ((w ^ (ONES * 0x22)) - ONES) | ((w ^ (ONES * 0x5c)) - ONES) | w) & HIGHS;
+    if (special != 0) return p + <usize>(ctz<u64>(special) >> 3);
+    p += 8;
+  }
+  while (p < e) {
+    const c = <u32>load<u8>(p);
+    if (c == 0x22 || c == 0x5c || c - 0x20 >= 0x60) return p;
+    p++;
+  }
+  return e;
+}
+
+/** A string with escapes or non-ASCII bytes (plain strings are handled inline in parseLoop). */
 function parseString(): usize {
   // pos is at the opening quote. First find the closing quote (raw length bounds the output).
   const start = pos + 1;
   const e = end;
-  let p = start;
-  // Plain ASCII runs, 8 bytes at a time: stop at a word holding '"', '\\', a control byte or a
-  // non-ASCII byte (SWAR: a byte b < k sets its high bit in (w - k * ONES) & ~w).
-  while (p + 8 <= e) {
-    const w = load<u64>(p);
-    const special = ((w - ONES * 0x20) | ((w ^ (ONES * 0x22)) - ONES) | ((w ^ (ONES * 0x5c)) - ONES) | w) & HIGHS;
-    if (special != 0) {
-      p += <usize>(ctz<u64>(special) >> 3);
-      break;
-    }
-    p += 8;
-  }
+  let p = scanPlain(start, e);
   let simple = true;
   while (true) {
     if (p >= e) return 0;
@@ -382,9 +394,16 @@ function parseLoop(rego: bool): usize {
     const c: u32 = p < e ? <u32>load<u8>(p) : 0x100;
     let v: usize = 0;
     if (c == 0x22) {
-      pos = p;
-      v = parseString();
-      p = pos;
+      const q = scanPlain(p + 1, e);
+      if (q < e && load<u8>(q) == 0x22) {
+        // plain ASCII, no escapes: one copy
+        v = newString(p + 1, <u32>(q - p - 1));
+        p = q + 1;
+      } else {
+        pos = p;
+        v = parseString();
+        p = pos;
+      }
     } else if (kind == F_OBJ_KEY && !rego) {
       return 0;
     } else if (c == 0x7b || c == 0x5b) {

@@ -79,7 +79,21 @@ export function objectValueAt(v: usize, i: u32): usize {
 export function bytesEqual(a: usize, aLen: u32, b: usize, bLen: u32): bool {
   if (aLen != bLen) return false;
   if (a == b) return true;
-  return memory.compare(a, b, aLen) == 0;
+  // Keys and claim values are short: compare words inline rather than call memory.compare.
+  let n = <usize>aLen;
+  while (n >= 8) {
+    if (load<u64>(a) != load<u64>(b)) return false;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  while (n > 0) {
+    if (load<u8>(a) != load<u8>(b)) return false;
+    a++;
+    b++;
+    n--;
+  }
+  return true;
 }
 
 /** Value of the LAST entry whose key is the string `key`; 0 if none (or `v` is not an object). */
@@ -292,9 +306,11 @@ export function setStringLen(v: usize, n: u32): void {
 }
 
 export function newString(p: usize, n: u32): usize {
-  const v = newStringCap(n);
-  copyBytes(v + 12, p, n);
+  const v = mallocFast(12 + n);
+  store<u32>(v, TAG_STRING);
   store<u32>(v, n, 4);
+  store<u32>(v, <u32>(v + 12), 8);
+  copyBytes(v + 12, p, n);
   return v;
 }
 

@@ -52,8 +52,11 @@ export function evaluate(ir: PolicyIR, input: unknown): Evaluation {
   }
   const outcomes = evaluateChecks(route.checks, { token: checked.token, params: match.params, now: checked.now });
   const reasons = outcomes.flatMap((o) => o.reasons);
-  const decision: Decision =
-    reasons.length === 0 ? { allow: true, status: 200, route: route.key, reasons } : deny(403, route.key, reasons);
+  // Allow only when every check passed; a failed check always carries a reason, except an anyOf
+  // without branches, which the loader and the compiler refuse — and which still denies here.
+  const decision: Decision = outcomes.every((o) => o.pass)
+    ? { allow: true, status: 200, route: route.key, reasons }
+    : deny(403, route.key, reasons);
   return { decision, match, outcomes };
 }
 

@@ -69,3 +69,11 @@ describe('10,000 routes', () => {
     }
   });
 });
+
+describe('IR the compiler refuses', () => {
+  it('an anyOf without branches (it could never pass and would report no reason)', () => {
+    const ir = policy([route('GET /x', [chk.anyOf()])]);
+    expect(() => encodePolicyTable(ir)).toThrow(PolicyEncodeError);
+    expect((referenceDecision(ir, input('GET', '/x', { token: {} })) as { allow: boolean }).allow).toBe(false);
+  });
+});

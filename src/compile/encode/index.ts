@@ -238,6 +238,9 @@ class Encoder {
   private encodeCheck(c: Check): number {
     switch (c.kind) {
       case 'anyOf': {
+        // An anyOf without branches can never pass yet reports no reason of its own; the loader
+        // refuses it (LIST_EMPTY) and so does the compiler, rather than ship a silent deny.
+        if (c.branches.length === 0) throw new PolicyEncodeError(`${c.path}: anyOf has no branches`);
         const programs = c.branches.map((b) => this.program(b));
         return this.record([OP.ANY_OF, programs.length, ...programs]);
       }

@@ -28,3 +28,22 @@ export async function measureOnce(fn, repeats = REPEATS) {
 
 export const fmtNs = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
 export const fmtRatio = (x) => `${x.toFixed(2)}×`;
+
+/**
+ * Medians for several candidates measured in alternating batches, so machine drift (other
+ * processes, CPU frequency) hits all of them alike: ratios between them are what to read.
+ */
+export function measureInterleaved(candidates, iterations) {
+  const names = Object.keys(candidates);
+  for (const name of names) for (let i = 0; i < Math.min(iterations, 2000); i++) candidates[name]();
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < REPEATS; r++) {
+    for (const name of names) {
+      const fn = candidates[name];
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < iterations; i++) fn();
+      samples[name].push(Number(process.hrtime.bigint() - t0) / iterations);
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, [...samples[n]].sort((a, b) => a - b)[Math.floor(REPEATS / 2)]]));
+}

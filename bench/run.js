@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { buildBundle, compilePolicy } from '../lib/compile/compile.js';
 import { loadPolicy } from '../lib/policy/load.js';
 import { loadBundle } from '../lib/runtime/load-bundle.js';
-import { fmtNs, fmtRatio, measure, measureOnce } from './harness.js';
+import { fmtNs, fmtRatio, measure, measureInterleaved, measureOnce } from './harness.js';
 import { casbinEngine, cedarEngine, handWritten, sdkGlueFloor } from './peers.js';
 import { INPUT, policyYaml, routeKeys } from './scenario.js';
 
@@ -33,16 +33,17 @@ for (const n of SIZES) {
   if (!decision.allow) throw new Error(`bench decision at ${n} routes is a deny: ${JSON.stringify(decision)}`);
   const keys = routeKeys(n);
   const hand = handWritten(keys);
-  results[n] = {
-    loadMs,
-    compileMs,
-    moduleBytes: built.compiled.stats.moduleBytes,
-    bundleFile,
-    decide: measure(() => authorizer.decide(INPUT), 20000),
-    decideByPath: measure(() => authorizer.decide(byPath), 20000),
-    hand: measure(() => hand(INPUT), 200000),
-    glue: measure(sdkGlueFloor(`[{"result":${JSON.stringify(decision)}}]`).bind(null, INPUT), 20000),
-  };
+  const glue = sdkGlueFloor(`[{"result":${JSON.stringify(decision)}}]`);
+  const timed = measureInterleaved(
+    {
+      decide: () => authorizer.decide(INPUT),
+      decideByPath: () => authorizer.decide(byPath),
+      glue: () => glue(INPUT),
+      hand: () => hand(INPUT),
+    },
+    20000,
+  );
+  results[n] = { loadMs, compileMs, moduleBytes: built.compiled.stats.moduleBytes, bundleFile, ...timed };
   if (n <= 2000) {
     const casbin = await casbinEngine(keys);
     const cedar = cedarEngine(keys);

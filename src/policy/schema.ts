@@ -210,6 +210,9 @@ function describe(error: ErrorObject, path: DataPath, entryName: string | null):
     }
     case 'propertyNames':
       return at('VALUE_INVALID', `${where} has an empty claim name`, 'key', [...path, String(params['propertyName'])]);
+    case 'not':
+      // The only `not` in the schema: claim values may not be null.
+      return at('VALUE_INVALID', `${where} must not be null: a null claim counts as missing, so this could never pass`);
     case 'format':
       return at('VALUE_INVALID', `${where} must be a URI like https://api.example.com/auth (got ${show(error.data)})`);
     default:

@@ -143,6 +143,14 @@ const rows: Row[] = [
     message: /"sms" is not one of/,
   },
   {
+    name: 'claim equals null (a null claim counts as missing: it could never pass)',
+    code: 'VALUE_INVALID',
+    files: { 'policies.yaml': lines(...HEAD, 'routes:', '  GET /a:', '    require:', '      claims: { plan: { equals: null } }') },
+    line: 6,
+    col: 25,
+    message: /must not be null/,
+  },
+  {
     name: 'public: false',
     code: 'VALUE_INVALID',
     files: { 'policies.yaml': lines(...HEAD, 'routes:', '  GET /a: { public: false }') },

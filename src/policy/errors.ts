@@ -79,11 +79,7 @@ export class PolicyError extends Error {
 
   /** `file:line:col: error CODE: message`, then the source line and a `^` under the column. */
   format(): string {
-    const head = `${this.file}:${this.line}:${this.col}: ${this.severity} ${this.code}: ${this.message}`;
-    if (this.sourceLine === null) return head;
-    // Keep tabs in the pointer's indent so the caret lines up however the terminal renders them.
-    const indent = this.sourceLine.slice(0, Math.max(0, this.col - 1)).replace(/[^\t]/g, ' ');
-    return `${head}\n  ${this.sourceLine}\n  ${indent}^`;
+    return formatPositioned(this);
   }
 
   toJSON(): PolicyErrorJson {
@@ -105,4 +101,21 @@ export function sortProblems(problems: readonly PolicyError[], fileOrder: readon
     return i === -1 ? fileOrder.length : i;
   };
   return [...problems].sort((a, b) => rank(a.file) - rank(b.file) || a.line - b.line || a.col - b.col);
+}
+
+/** The one layout of every positioned problem (policy files and test suites alike). */
+export function formatPositioned(e: {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly severity: string;
+  readonly code: string;
+  readonly message: string;
+  readonly sourceLine: string | null;
+}): string {
+  const head = `${e.file}:${e.line}:${e.col}: ${e.severity} ${e.code}: ${e.message}`;
+  if (e.sourceLine === null) return head;
+  // Keep tabs in the pointer's indent so the caret lines up however the terminal renders them.
+  const indent = e.sourceLine.slice(0, Math.max(0, e.col - 1)).replace(/[^\t]/g, ' ');
+  return `${head}\n  ${e.sourceLine}\n  ${indent}^`;
 }

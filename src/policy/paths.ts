@@ -13,3 +13,17 @@ export function formatPath(path: DataPath): string {
   }
   return out === '' ? '(file)' : out;
 }
+
+/** An ajv instancePath (JSON Pointer) as path steps; array indexes become numbers. */
+export function dataPath(pointer: string, data: unknown): (string | number)[] {
+  if (pointer === '') return [];
+  const path: (string | number)[] = [];
+  let node = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const step = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const index = Array.isArray(node) ? Number(step) : null;
+    path.push(index ?? step);
+    node = index !== null ? (node as unknown[])[index] : (node as Record<string, unknown> | null)?.[step];
+  }
+  return path;
+}

@@ -5,7 +5,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import type { EntryDocument, RuleDocument } from './document.js';
 import { ENTRY_KEYS, REQUIREMENT_KEYS } from './document.js';
 import type { PolicyError, PolicyErrorCode } from './errors.js';
-import { formatPath } from './paths.js';
+import { dataPath, formatPath } from './paths.js';
 import { problemAtPath, type DataPath, type SourceFile } from './source.js';
 
 /** Same place from src/policy and lib/policy: both sit two levels below the package root. */
@@ -75,18 +75,6 @@ function relevant(errors: readonly ErrorObject[]): ErrorObject[] {
   );
 }
 
-function dataPath(pointer: string, data: unknown): (string | number)[] {
-  if (pointer === '') return [];
-  const path: (string | number)[] = [];
-  let node = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const step = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    const index = Array.isArray(node) ? Number(step) : null;
-    path.push(index ?? step);
-    node = index !== null ? (node as unknown[])[index] : (node as Record<string, unknown> | null)?.[step];
-  }
-  return path;
-}
 
 const TYPE_NAMES: Record<string, string> = {
   object: 'a map',

@@ -1,7 +1,7 @@
 // Test-suite problems: same shape and printing as PolicyError (`file:line:col: error CODE: message`,
 // the source line, a `^`), with the suite's own closed union of codes. Positions come from the
 // policy loader's YAML source helpers (src/policy/source.ts), so both point the same way.
-import type { PolicyError } from '../policy/errors.js';
+import { formatPositioned, type PolicyError } from '../policy/errors.js';
 import { positionOf, sourceLineAt, offsetOf, type DataPath, type SourceFile } from '../policy/source.js';
 
 export type SuiteErrorCode =
@@ -56,12 +56,9 @@ export class SuiteError extends Error {
     this.sourceLine = init.sourceLine ?? null;
   }
 
-  /** Identical layout to PolicyError.format(). */
+  /** The same layout as PolicyError.format(). */
   format(): string {
-    const head = `${this.file}:${this.line}:${this.col}: ${this.severity} ${this.code}: ${this.message}`;
-    if (this.sourceLine === null) return head;
-    const indent = this.sourceLine.slice(0, Math.max(0, this.col - 1)).replace(/[^\t]/g, ' ');
-    return `${head}\n  ${this.sourceLine}\n  ${indent}^`;
+    return formatPositioned(this);
   }
 
   toJSON(): { code: SuiteErrorCode; file: string; line: number; col: number; message: string; severity: 'error' } {

@@ -2,7 +2,7 @@
 // into positioned SuiteErrors. The validator is compiled once per process.
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { formatPath } from '../policy/paths.js';
+import { dataPath, formatPath } from '../policy/paths.js';
 import type { DataPath, SourceFile } from '../policy/source.js';
 import { suiteErrorAt, type SuiteError } from './errors.js';
 import type { SuiteDocument } from './suite.js';
@@ -89,18 +89,6 @@ function relevant(errors: readonly ErrorObject[], names: Map<unknown, string>): 
   );
 }
 
-function dataPath(pointer: string, data: unknown): (string | number)[] {
-  if (pointer === '') return [];
-  const path: (string | number)[] = [];
-  let node = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const step = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    const index = Array.isArray(node) ? Number(step) : null;
-    path.push(index ?? step);
-    node = index !== null ? (node as unknown[])[index] : (node as Record<string, unknown> | null)?.[step];
-  }
-  return path;
-}
 
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
 

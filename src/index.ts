@@ -1,0 +1,10 @@
+// The `claimguard` entry point: load and check policies, compile them, and decide through the
+// compiled bundle. Named exports only; everything not listed here is internal.
+export { loadPolicy, type LoadOptions, type LoadResult } from './policy/load.js';
+export { PolicyError, type PolicyErrorCode, type Severity } from './policy/errors.js';
+export type { PolicyIR, IRRoute, Check, Segment, SourceLocation } from './policy/ir.js';
+export { compilePolicy, buildBundle, CompileError, type CompiledPolicy, type BuiltBundle, type CompileStats } from './compile/compile.js';
+export { loadBundle, type Authorizer, type LoadBundleOptions } from './runtime/load-bundle.js';
+export { RuntimeError, type RuntimeErrorCode } from './runtime/errors.js';
+export { decide as decideReference, evaluate as evaluateReference, type Evaluation } from './decision/evaluate.js';
+export type { Decision, DecisionInput, Reason, ReasonCode, ReasonDetail } from './decision/types.js';

@@ -55,7 +55,8 @@ function checkAge(claim: JsonObject, maxAge: number | null, now: number, expired
   const t = own(claim, 't');
   if (typeof t !== 'number') return wrongType('number', t === null ? undefined : t);
   const age = now - t;
-  if (age <= maxAge * 1000) return null;
+  // A non-finite time (only raw JSON text like 1e400 can carry one) is never fresh.
+  if (Number.isFinite(age) && age <= maxAge * 1000) return null;
   return fail(expiredCode, { message: 'expired', ageInSeconds: age / 1000, maxAgeInSeconds: maxAge });
 }
 
@@ -126,7 +127,7 @@ function mfa(c: MfaCheck, x: CheckContext, claim: unknown): Failure | null {
       }
       if (typeof at !== 'number') return wrongType('number', at);
       const age = nowSeconds - at;
-      if (c.maxAgeSeconds !== null && !(age <= c.maxAgeSeconds)) {
+      if (c.maxAgeSeconds !== null && !(Number.isFinite(age) && age <= c.maxAgeSeconds)) {
         return fail('MFA_FACTOR_EXPIRED', {
           message: 'expired',
           factorId: f,
@@ -140,7 +141,9 @@ function mfa(c: MfaCheck, x: CheckContext, claim: unknown): Failure | null {
   const oneOf = c.factors.anyOf ?? [];
   const fresh = (f: string): boolean => {
     const at = own(factors, f);
-    return typeof at === 'number' && (c.maxAgeSeconds === null || nowSeconds - at <= c.maxAgeSeconds);
+    if (typeof at !== 'number') return false;
+    const age = nowSeconds - at;
+    return c.maxAgeSeconds === null || (Number.isFinite(age) && age <= c.maxAgeSeconds);
   };
   if (oneOf.some(fresh)) return null;
   return fail('MFA_FACTOR_MISSING', {

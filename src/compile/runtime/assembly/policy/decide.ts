@@ -429,6 +429,11 @@ function listHas(list: u32, v: usize): bool {
   return false;
 }
 
+/** A factor completed `age` seconds ago is fresh; a non-finite age never is. */
+function freshSeconds(age: f64, maxAge: f64): bool {
+  return isFinite(age) && age <= maxAge;
+}
+
 /** checkAge: true when it reported a failure. `t` is milliseconds. */
 function ageFails(r: usize, claim: usize): bool {
   if (load<u32>(r, F.W_HAS_MAX_AGE) == 0) return false;
@@ -442,7 +447,8 @@ function ageFails(r: usize, claim: usize): bool {
     return true;
   }
   const age = NOW - numberF64(t);
-  if (age <= load<f64>(r, F.W_MAX_AGE) * 1000) return false;
+  // A non-finite time (raw text like 1e400) is never fresh.
+  if (isFinite(age) && age <= load<f64>(r, F.W_MAX_AGE) * 1000) return false;
   fail(load<u32>(r, F.W_A_EXPIRED), 0, age / 1000);
   return true;
 }
@@ -534,8 +540,8 @@ function checkMfa(r: usize, claim: usize): void {
       if (at == 0) return fail(load<u32>(f, 4), 0, 0);
       if (valueTag(at) != TAG_NUMBER) return fail(load<u32>(r, F.W_M_WT_NUMBER), at, 0);
       const age = nowSeconds - numberF64(at);
-      if (hasMaxAge && !(age <= maxAge)) return fail(load<u32>(f, 8), 0, age);
-    } else if (at != 0 && valueTag(at) == TAG_NUMBER && (!hasMaxAge || nowSeconds - numberF64(at) <= maxAge)) {
+      if (hasMaxAge && !(isFinite(age) && age <= maxAge)) return fail(load<u32>(f, 8), 0, age);
+    } else if (at != 0 && valueTag(at) == TAG_NUMBER && (!hasMaxAge || freshSeconds(nowSeconds - numberF64(at), maxAge))) {
       return;
     }
   }

@@ -115,3 +115,45 @@ export function renderExplanation(x: ExplainInput): { text: string; agrees: bool
   }
   return { text: `${lines.join('\n')}\n`, agrees };
 }
+
+/** One requirement as data, for `explain --format json`. */
+export interface RequirementJson {
+  readonly requirement: string;
+  readonly demands: string;
+  readonly at: string;
+  readonly pass: boolean;
+  readonly seen?: unknown;
+  readonly reasons: readonly Reason[];
+  readonly branches?: readonly (readonly RequirementJson[])[];
+}
+
+function outcomeJson(route: IRRoute, o: CheckOutcome): RequirementJson {
+  const c = o.check;
+  const base = {
+    requirement: requirementLabel(route, c),
+    demands: describeCheck(c),
+    at: `${c.at.file}:${c.at.line}:${c.at.col}`,
+    pass: o.pass,
+    reasons: o.reasons,
+  };
+  if (c.kind === 'anyOf') return { ...base, branches: (o.branches ?? []).map((b) => b.map((x) => outcomeJson(route, x))) };
+  return o.seen === undefined ? base : { ...base, seen: o.seen };
+}
+
+/** The same explanation as data: what tools and tickets want instead of the ✔/✖ text. */
+export function explanationJson(x: ExplainInput): { text: string; agrees: boolean } {
+  const route = x.reference.match?.route;
+  const agrees = isDeepStrictEqual(x.decision, x.reference.decision);
+  const doc = {
+    request: x.requestLine,
+    as: x.who,
+    now: x.now,
+    engine: x.engine,
+    decision: x.decision,
+    route: route ? { key: route.key, at: `${route.at.file}:${route.at.line}:${route.at.col}`, public: route.public } : null,
+    requirements: route ? x.reference.outcomes.map((o) => outcomeJson(route, o)) : [],
+    agrees,
+    ...(agrees ? {} : { reference: x.reference.decision }),
+  };
+  return { text: `${JSON.stringify(doc, null, 2)}\n`, agrees };
+}

@@ -49,3 +49,22 @@ describe('claimguard explain', () => {
     expect((await cli(repo, ['explain', '--request', 'GET /health', '--token', 'not-a-jwt'])).err).toContain('--token is not a JWT');
   });
 });
+
+describe('claimguard explain --format json', () => {
+  it('gives the decision and every requirement as data', async () => {
+    const r = await cli(repo, ['explain', '--request', 'DELETE /orders/o-1', '--principal', 'no-mfa', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as {
+      decision: { allow: boolean; status: number };
+      route: { key: string };
+      agrees: boolean;
+      requirements: { requirement: string; pass: boolean; seen?: unknown; reasons: { code: string }[] }[];
+    };
+    expect(doc.decision).toMatchObject({ allow: false, status: 403 });
+    expect(doc.route.key).toBe('DELETE /orders/{orderId}');
+    expect(doc.agrees).toBe(true);
+    const mfa = doc.requirements.find((x) => x.requirement === 'mfa');
+    expect(mfa).toMatchObject({ pass: false, seen: { v: false }, reasons: [{ code: 'MFA_REQUIRED' }] });
+    expect(doc.requirements.filter((x) => x.pass)).toHaveLength(3);
+  });
+});

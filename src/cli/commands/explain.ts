@@ -3,13 +3,13 @@
 // value seen and why. --token decodes the JWT payload WITHOUT verifying it, and says so.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { decodeJwt } from 'jose';
 import { parse as parseYaml } from 'yaml';
 import { evaluate } from '../../decision/evaluate.js';
 import { bundleEngine } from '../../testing/bundle-engine.js';
 import type { DecisionEngine } from '../../testing/engine.js';
-import { renderExplanation } from '../../testing/explain.js';
+import { explanationJson, renderExplanation } from '../../testing/explain.js';
 import { formatSuiteErrors } from '../../testing/errors.js';
 import { loadSuites } from '../../testing/load-suites.js';
 import { applyLayer } from '../../testing/principals.js';
@@ -30,6 +30,7 @@ export interface ExplainOptions {
   readonly now?: string;
   readonly bundle?: string;
   readonly policies?: string;
+  readonly format?: 'pretty' | 'json';
 }
 
 export function registerExplain(program: Command, ctx: CliContext): void {
@@ -41,7 +42,8 @@ export function registerExplain(program: Command, ctx: CliContext): void {
     .option('--token <jwt>', 'an access token; its payload is decoded WITHOUT signature verification')
     .option('--claims <file>', 'a token payload as JSON or YAML (time sugar like now-5m allowed)')
     .option('--now <ms>', 'the clock, epoch milliseconds or ISO-8601 (default: the principal\'s suite now, else the current time)')
-    .option('--bundle <file>', 'explain with this bundle instead of building one from the policy in memory');
+    .option('--bundle <file>', 'explain with this bundle instead of building one from the policy in memory')
+    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'));
   addPoliciesOption(command).action(async (options: ExplainOptions) => {
     ctx.exitCode = await runExplain(ctx.io, options);
   });
@@ -126,14 +128,15 @@ export async function runExplain(io: CliIo, options: ExplainOptions): Promise<Ex
     io.stderr.write(`claimguard: the bundle did not decide: ${cause instanceof Error ? cause.message : String(cause)}\n`);
     return EXIT_FAILURE;
   }
-  const { text, agrees } = renderExplanation({
+  const explained = {
     requestLine: options.request,
     who: who.label,
     now: who.now,
     decision,
     engine: engine.description,
     reference: evaluate(policy.ir, input),
-  });
+  };
+  const { text, agrees } = options.format === 'json' ? explanationJson(explained) : renderExplanation(explained);
   io.stdout.write(text);
   if (!agrees) {
     io.stderr.write('claimguard: INTERNAL ERROR: the bundle and the reference evaluator disagree (see above)\n');

@@ -235,6 +235,18 @@ class Encoder {
   private readonly byIdentity = new WeakMap<Check, number>();
   private readonly byShape = new Map<string, number>();
 
+  /** The leading words of a `{ v, t }` claim record (`st-ev`, `st-role`, `st-perm`): missing, wrong types, age. */
+  private timedClaimWords(op: number, id: string, r: ReturnType<typeof emailReasons> | ReturnType<typeof listReasons>): number[] {
+    const words = [op, this.str(id), 0, 0, 0, 0];
+    words[W.A_MISSING] = this.pieces(r.missing);
+    words[W.A_WT_OBJECT] = this.pieces(r.wtObject);
+    words[W.A_WT_VALUE] = this.pieces(r.wtValue);
+    words[W.A_WT_T_NONE] = this.pieces(r.wtTimeNone);
+    words[W.A_WT_T] = this.pieces(r.wtTime);
+    words[W.A_EXPIRED] = this.pieces(r.expired);
+    return words;
+  }
+
   private encodeCheck(c: Check): number {
     switch (c.kind) {
       case 'anyOf': {
@@ -268,26 +280,14 @@ class Encoder {
       }
       case 'emailVerified': {
         const r = emailReasons(c);
-        const words = [OP.EMAIL, this.str(c.id), 0, 0, 0, 0];
-        words[W.A_MISSING] = this.pieces(r.missing);
-        words[W.A_WT_OBJECT] = this.pieces(r.wtObject);
-        words[W.A_WT_VALUE] = this.pieces(r.wtValue);
-        words[W.A_WT_T_NONE] = this.pieces(r.wtTimeNone);
-        words[W.A_WT_T] = this.pieces(r.wtTime);
-        words[W.A_EXPIRED] = this.pieces(r.expired);
+        const words = this.timedClaimWords(OP.EMAIL, c.id, r);
         words[W.E_WRONG_VALUE] = this.pieces(r.wrongValue);
         return this.record(words, c.maxAgeSeconds);
       }
       case 'roles':
       case 'permissions': {
         const r = listReasons(c);
-        const words = [OP.LIST, this.str(c.id), 0, 0, 0, 0];
-        words[W.A_MISSING] = this.pieces(r.missing);
-        words[W.A_WT_OBJECT] = this.pieces(r.wtObject);
-        words[W.A_WT_VALUE] = this.pieces(r.wtValue);
-        words[W.A_WT_T_NONE] = this.pieces(r.wtTimeNone);
-        words[W.A_WT_T] = this.pieces(r.wtTime);
-        words[W.A_EXPIRED] = this.pieces(r.expired);
+        const words = this.timedClaimWords(OP.LIST, c.id, r);
         words[W.L_ANY] = this.list(c.anyOf);
         words[W.L_ANY_F] = this.pieces(r.anyOf);
         words[W.L_ALL] = this.list(c.allOf);

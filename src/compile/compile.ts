@@ -4,7 +4,8 @@
 // a second and the artifact stays one self-contained, hash-pinned file.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Check, PolicyIR } from '../policy/ir.js';
+import type { PolicyIR } from '../policy/ir.js';
+import { policyCounts } from '../policy/stats.js';
 import { makeManifest, type BundleManifest } from '../runtime/manifest.js';
 import { revisionOf } from '../runtime/revision.js';
 import { writeBundle } from './bundle.js';
@@ -43,9 +44,6 @@ export function runtimeWasm(): Uint8Array {
   return runtime;
 }
 
-const countLeaves = (checks: readonly Check[]): number =>
-  checks.reduce((n, c) => n + (c.kind === 'anyOf' ? c.branches.reduce((m, b) => m + countLeaves(b), 0) : 1), 0);
-
 export function compilePolicy(ir: PolicyIR): CompiledPolicy {
   const table = encodePolicyTable(ir);
   const wasm = linkPolicyModule(runtimeWasm(), table);
@@ -53,9 +51,7 @@ export function compilePolicy(ir: PolicyIR): CompiledPolicy {
     wasm,
     revision: revisionOf(wasm),
     stats: {
-      routes: ir.routes.length,
-      publicRoutes: ir.routes.filter((r) => r.public).length,
-      requirements: ir.routes.reduce((n, r) => n + countLeaves(r.checks), 0),
+      ...policyCounts(ir),
       tableBytes: table.length,
       moduleBytes: wasm.length,
     },

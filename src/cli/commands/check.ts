@@ -1,6 +1,7 @@
 // `claimguard check`: load, validate and normalize the policy; report every problem.
 import { Option, type Command } from 'commander';
 import type { PolicyIR } from '../../policy/ir.js';
+import { policyCounts } from '../../policy/stats.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, loadPolicyForCli } from '../policy.js';
 import { failureSummary, formatProblems } from '../report.js';
@@ -50,9 +51,8 @@ export async function runCheck(io: CliIo, options: CheckOptions): Promise<ExitCo
   return EXIT_OK;
 }
 
-/** `7 routes, 12 requirements`: requirements are the checks of all routes, defaults and globals included. */
+/** `7 routes, 12 requirements`, counted as `build` counts them (src/policy/stats.ts). */
 function summary(ir: PolicyIR): string {
-  const routes = ir.routes.length;
-  const checks = ir.routes.reduce((n, r) => n + r.checks.length, 0);
-  return `${routes} route${routes === 1 ? '' : 's'}, ${checks} requirement${checks === 1 ? '' : 's'}`;
+  const { routes, requirements } = policyCounts(ir);
+  return `${routes} route${routes === 1 ? '' : 's'}, ${requirements} requirement${requirements === 1 ? '' : 's'}`;
 }

@@ -5,11 +5,13 @@
 // reference evaluator: the decision deep-equals JSON.parse(JSON.stringify(decide(ir, input))) (key
 // order included), and the allow entrypoint equals decision.allow.
 //
-// Each generated policy is compiled once and many inputs run against it. Seeds are fixed for CI;
-// DIFF_SEED=<n> explores another seed, DIFF_SCALE=<k> multiplies every run count. On failure the
-// message carries a minimized policy + input as JSON, and fast-check prints the seed and path.
+// Each generated policy is compiled once and many inputs run against it. The seed is the run's
+// (FC_SEED, see test/setup/global-setup.ts) plus a fixed offset per property; DIFF_SCALE=<k>
+// multiplies every run count. On failure the message carries a minimized policy + input as JSON,
+// and fast-check prints the seed and path. Every input yields to the event loop when due
+// (breathe), so no stretch of this file holds it for long.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { buildBundle } from '../../src/compile/compile.js';
 import { decide } from '../../src/decision/evaluate.js';
 import type { Decision } from '../../src/decision/types.js';
@@ -17,6 +19,7 @@ import type { PolicyIR } from '../../src/policy/ir.js';
 import { loadBundle, type Authorizer } from '../../src/runtime/load-bundle.js';
 import { arbInputFor, arbPolicyIR, type InputOptions, type PolicyIROptions } from '../arbitraries/index.js';
 import { BASE_NOW } from '../arbitraries/vocab.js';
+import { breathe } from '../support/breathe.js';
 import {
   arbHostileText,
   compareOne,
@@ -29,7 +32,7 @@ import {
   type Sent,
 } from './differential.js';
 
-const SEED = Number(process.env['DIFF_SEED'] ?? 0x5eed_c1a1);
+const SEED = inject('fcSeed');
 const SCALE = Number(process.env['DIFF_SCALE'] ?? 1);
 const runs = (n: number): number => Math.max(1, Math.round(n * SCALE));
 /** Policies in the main property: about 46 inputs each (1–100), so ≥ 20,000 cases. */
@@ -51,6 +54,7 @@ let casesRun = 0;
  */
 async function agreeOn(auth: Authorizer, ir: PolicyIR, sents: readonly Sent[]): Promise<void> {
   for (const sent of sents) {
+    await breathe();
     casesRun++;
     const m = compareOne(auth, ir, sent, decide);
     if (!m) continue;

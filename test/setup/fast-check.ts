@@ -1,0 +1,15 @@
+// Runs in every test file: every fast-check property of the run starts from the run's seed (see
+// global-setup.ts), and a failing test prints the one command that replays it.
+import fc from 'fast-check';
+import { beforeEach, inject } from 'vitest';
+import { relative } from 'node:path';
+
+const seed = inject('fcSeed');
+fc.configureGlobal({ seed });
+
+beforeEach(({ task, onTestFailed }) => {
+  onTestFailed(() => {
+    const file = task.file ? relative(process.cwd(), task.file.filepath) : '<file>';
+    console.error(`\nreplay: FC_SEED=${seed} npx vitest run ${file} -t ${JSON.stringify(task.name)}\n`);
+  });
+});

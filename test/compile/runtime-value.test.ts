@@ -257,7 +257,7 @@ describe('numbers', () => {
 describe('numbers out: the shortest form, exactly as JS writes it', () => {
   const oracle = (x: number): string => (!Number.isFinite(x) ? 'null' : Object.is(x, -0) ? '0' : String(x));
   const bits = new DataView(new ArrayBuffer(8));
-  /** The double `ulps` representable steps away from zero from x (towards zero if negative). */
+  /** x moved by `ulps` representable doubles in magnitude (away from zero when ulps > 0). */
   const step = (x: number, ulps: number): number => {
     bits.setFloat64(0, Math.abs(x));
     bits.setBigUint64(0, bits.getBigUint64(0) + BigInt(ulps));

@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { breathe } from '../support/breathe.js';
@@ -369,8 +370,8 @@ describe('numbers out: the shortest form, exactly as JS writes it', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('pow10.ts is what scripts/gen-pow10.js generates', () => {
-    expect(() => execFileSync(process.execPath, ['scripts/gen-pow10.js', '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow();
+  it('pow10.ts is what scripts/gen-pow10.js generates', async () => {
+    await expect(promisify(execFile)(process.execPath, ['scripts/gen-pow10.js', '--check'], { cwd: root })).resolves.toBeDefined();
   });
 });
 

@@ -37,12 +37,15 @@ export class CoverageRecorder {
   }
 
   record(evaluation: Evaluation): void {
-    const route = evaluation.match?.route;
-    if (route === undefined) return;
+    if (evaluation.match !== null) this.#recordRoute(evaluation.match.route, evaluation.outcomes);
+    for (const f of evaluation.finer) this.#recordRoute(f.match.route, f.outcomes);
+  }
+
+  #recordRoute(route: IRRoute, outcomes: readonly CheckOutcome[]): void {
     if (route.public) this.#reached.add(route);
     let checks = this.#checks.get(route);
     if (checks === undefined) this.#checks.set(route, (checks = new Map()));
-    record(checks, evaluation.outcomes);
+    record(checks, outcomes);
   }
 
   report(): CoverageReport {

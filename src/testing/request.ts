@@ -6,7 +6,7 @@
 // Both must meet the expectation, and each must equal the reference evaluator's decision.
 // A case that pins `routeKey` (object form) runs once, exactly as written.
 import { splitPath } from '../decision/path.js';
-import { selectRoute } from '../decision/route-select.js';
+import { matchByPath } from '../decision/route-select.js';
 import type { DecisionInput } from '../decision/types.js';
 import type { PolicyIR } from '../policy/ir.js';
 import type { Expectation, TestCase, TestRequest } from './suite.js';
@@ -24,15 +24,11 @@ export function parseRequestLine(line: string): { method: string; path: string }
   return { method: line.slice(0, space), path: line.slice(space + 1) };
 }
 
-export function requestLineOf(r: TestRequest): string {
-  return `${r.method} ${r.path}`;
-}
-
 /** The route API Gateway would pick for the request, with its captured parameters; null when none. */
 export function gatewayRoute(ir: PolicyIR, method: string, path: string): { routeKey: string; pathParameters: Record<string, string> } | null {
   const segments = splitPath(path);
   if (segments === null) return null;
-  const match = selectRoute(ir, { method, routeKey: null, pathParameters: {} }, segments);
+  const match = matchByPath(ir, method, segments);
   if (match === null) return null;
   const pathParameters: Record<string, string> = {};
   for (const [k, v] of Object.entries(match.params)) if (typeof v === 'string') pathParameters[k] = v;

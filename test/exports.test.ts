@@ -12,6 +12,7 @@ const expected: Record<string, string[]> = {
   './lambda': ['withAuthorization'],
   './middy': ['claimguardMiddleware'],
   './supertokens': ['createAuthHandler', 'audienceOverride'],
+  './cdk': ['ClaimguardHttpApi', 'ClaimguardFunction', 'preloadPolicy', 'DeployError'],
 };
 
 describe('package exports', () => {

@@ -2,12 +2,9 @@
 // policy, at synth time, with the library's own compiler. The bundle's revision is pinned in the
 // function's environment, so the deployed function refuses any other bundle (the handler passes
 // CLAIMGUARD_REVISION as `expectedRevision`).
-import { Stage } from 'aws-cdk-lib';
 import { NodejsFunction, type ICommandHooks, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, posix, resolve } from 'node:path';
+import { join, posix } from 'node:path';
 import { DeployError } from '../errors.js';
 import { preparePolicy } from './prepared.js';
 
@@ -35,8 +32,7 @@ export class ClaimguardFunction extends NodejsFunction {
     if (posix.isAbsolute(bundlePath) || bundlePath.split('/').includes('..')) {
       throw new DeployError('BUNDLING_UNSUPPORTED', `bundlePath "${bundlePath}" must be relative to the package root, without ".."`);
     }
-    const prepared = preparePolicy(policies, { bundleDir: bundleDir(scope) });
-    const bundle = prepared.bundle!;
+    const { bundle } = preparePolicy(policies);
     for (const [name, value] of [
       ['CLAIMGUARD_BUNDLE', bundlePath],
       ['CLAIMGUARD_REVISION', bundle.revision],
@@ -60,13 +56,6 @@ export class ClaimguardFunction extends NodejsFunction {
     this.revision = bundle.revision;
     this.bundlePath = bundlePath;
   }
-}
-
-/** Compiled bundles live in the cloud assembly directory (cdk.out), named by revision. */
-function bundleDir(scope: Construct): string {
-  const outdir = Stage.of(scope)?.outdir;
-  // Absolute: bundling commands run in the project root, `cdk synth` passes a relative outdir.
-  return outdir === undefined ? mkdtempSync(join(tmpdir(), 'claimguard-')) : resolve(outdir, '.claimguard');
 }
 
 /** Shell commands for local bundling: copy the bundle into the package at `bundlePath`. */

@@ -2,5 +2,6 @@
 // compiled from it. aws-cdk-lib v2 and constructs are peer dependencies.
 export { ClaimguardHttpApi, type ClaimguardHttpApiProps, type ClaimguardAuthRoutes } from './http-api.js';
 export { ClaimguardFunction, DEFAULT_BUNDLE_PATH, type ClaimguardFunctionProps } from './function.js';
+export { preloadPolicy } from './prepared.js';
 export { DeployError, type DeployErrorCode } from '../errors.js';
 export { IDENTITY_SOURCE, type DeployPlan, type PlannedRoute, type JwtAuthorizerPlan } from '../plan.js';

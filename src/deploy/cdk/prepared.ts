@@ -1,9 +1,10 @@
 // The policy as the CDK constructs see it at synth time: loaded (and compiled, for functions) by
 // the library's own loader and compiler in a child process (prepare.ts), because construct
 // constructors are synchronous. One result per policy per synth, unless its files change.
-import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PolicyIR } from '../../policy/ir.js';
 import { DeployError } from '../errors.js';
@@ -15,8 +16,8 @@ export type PrepareResult =
       /** Files read, relative to the base directory: the entry first. */
       readonly files: readonly string[];
       readonly warnings: readonly string[];
-      /** The compiled bundle, when asked for. */
-      readonly bundle: { readonly file: string; readonly revision: string } | null;
+      /** The compiled bundle. */
+      readonly bundle: { readonly file: string; readonly revision: string };
     }
   | { readonly ok: false; readonly errors: readonly string[]; readonly warnings: readonly string[] };
 
@@ -30,7 +31,7 @@ function workerPath(): string {
   return found;
 }
 
-const cache = new Map<string, { readonly stamp: string; readonly result: PreparedPolicy }>();
+const cache = new Map<string, { readonly stamp: string; readonly files: readonly string[]; readonly result: PrepareResult }>();
 
 /** Size and mtime of every file the load read: a changed policy is loaded again. */
 function stampOf(baseDir: string, files: readonly string[]): string {
@@ -46,22 +47,50 @@ function stampOf(baseDir: string, files: readonly string[]): string {
     .join('|');
 }
 
+let bundleDir: string | undefined;
+
 /**
- * Loads `policies` (relative to the working directory, like the CLI) and, with `bundleDir`,
- * compiles its bundle there. Throws a DeployError listing every policy problem.
+ * Compiled bundles of this synth, named by revision, in a private temp dir removed when the
+ * process exits (by then bundling has copied them into the cloud assembly's assets).
  */
-export function preparePolicy(policies: string, options: { readonly bundleDir?: string } = {}): PreparedPolicy {
+function bundles(): string {
+  if (bundleDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'claimguard-cdk-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    bundleDir = dir;
+  }
+  return bundleDir;
+}
+
+interface Job {
+  readonly policies: string;
+  readonly entry: string;
+  readonly baseDir: string;
+  readonly args: readonly string[];
+}
+
+function job(policies: string): Job {
   const baseDir = process.cwd();
   const entry = resolve(baseDir, policies);
-  const key = `${entry}\0${options.bundleDir ?? ''}`;
-  const hit = cache.get(key);
-  if (hit !== undefined && hit.stamp === stampOf(baseDir, hit.result.files)) return hit.result;
+  return { policies, entry, baseDir, args: [workerPath(), entry, baseDir, bundles()] };
+}
 
-  const args = [workerPath(), entry, baseDir, ...(options.bundleDir === undefined ? [] : [options.bundleDir])];
-  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+function cached(j: Job): PrepareResult | undefined {
+  const hit = cache.get(j.entry);
+  return hit !== undefined && hit.stamp === stampOf(j.baseDir, hit.files) ? hit.result : undefined;
+}
+
+function outcome(j: Job, result: PrepareResult): PreparedPolicy {
+  if (!result.ok) {
+    throw new DeployError('POLICY_INVALID', `${j.policies} has errors; fix them (\`claimguard check\`) before synthesizing:\n${result.errors.join('\n')}`);
+  }
+  return result;
+}
+
+function settle(j: Job, run: { readonly error?: Error | undefined; readonly status: number | null; readonly stdout: string; readonly stderr: string }): PreparedPolicy {
   if (run.error !== undefined || run.status !== 0) {
     const why = run.error?.message ?? (run.stderr.trim() || `exit code ${String(run.status)}`);
-    throw new DeployError('PREPARE_FAILED', `claimguard could not load ${policies} at synth time: ${why}`, { cause: run.error });
+    throw new DeployError('PREPARE_FAILED', `claimguard could not load ${j.policies} at synth time: ${why}`, { cause: run.error });
   }
   let result: PrepareResult;
   try {
@@ -69,9 +98,41 @@ export function preparePolicy(policies: string, options: { readonly bundleDir?: 
   } catch (cause) {
     throw new DeployError('PREPARE_FAILED', `claimguard's synth-time policy load printed no result: ${run.stdout.slice(0, 200)}`, { cause });
   }
-  if (!result.ok) {
-    throw new DeployError('POLICY_INVALID', `${policies} has errors; fix them (\`claimguard check\`) before synthesizing:\n${result.errors.join('\n')}`);
+  // A failed load is remembered by the entry file alone: it is reported again, never turned into a pass.
+  const files = result.ok ? result.files : [relative(j.baseDir, j.entry)];
+  cache.set(j.entry, { stamp: stampOf(j.baseDir, files), files, result });
+  return outcome(j, result);
+}
+
+/**
+ * Loads `policies` (relative to the working directory, like the CLI) and compiles its bundle.
+ * Blocks for the child process (under a second) unless preloadPolicy ran. Throws a DeployError
+ * listing every policy problem.
+ */
+export function preparePolicy(policies: string): PreparedPolicy {
+  const j = job(policies);
+  const hit = cached(j);
+  if (hit !== undefined) return outcome(j, hit);
+  return settle(j, spawnSync(process.execPath, j.args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }));
+}
+
+/**
+ * The same, without blocking the event loop: apps whose `main` is async (and tests) can await it
+ * before creating the constructs, which then find the result ready. It never throws: problems are
+ * reported by the construct that uses the policy.
+ */
+export async function preloadPolicy(policies: string): Promise<void> {
+  const j = job(policies);
+  if (cached(j) !== undefined) return;
+  const run = await new Promise<{ error?: Error; status: number | null; stdout: string; stderr: string }>((done) => {
+    execFile(process.execPath, j.args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      done({ ...(error !== null && typeof error.code !== 'number' ? { error } : {}), status, stdout, stderr });
+    });
+  });
+  try {
+    settle(j, run);
+  } catch {
+    // Remembered (or not, for a failed run): the construct reports it where it is created.
   }
-  cache.set(key, { stamp: stampOf(baseDir, result.files), result });
-  return result;
 }

@@ -8,7 +8,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 };
 
 const expected: Record<string, string[]> = {
-  '.': ['loadPolicy', 'compilePolicy', 'buildBundle', 'loadBundle', 'RuntimeError', 'PolicyError', 'decideReference'],
+  '.': ['loadPolicy', 'compilePolicy', 'buildBundle', 'loadBundle', 'RuntimeError', 'PolicyError', 'decideReference', 'planDeployment', 'openApiDocument', 'diffRoutes', 'DeployError'],
   './lambda': ['withAuthorization'],
   './middy': ['claimguardMiddleware'],
   './supertokens': ['createAuthHandler', 'audienceOverride'],

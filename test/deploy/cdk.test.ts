@@ -2,8 +2,8 @@
 // file. Every route's AuthorizationType follows the policy, the JWT authorizer carries its issuer,
 // audience and identity source, and the function's package holds the bundle compiled from the same
 // policy, pinned by revision, loadable by the SDK exactly as the Lambda loads it.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { buildBundle } from '../../src/compile/compile.js';
 import { ClaimguardFunction, ClaimguardHttpApi, DeployError, preloadPolicy } from '../../src/deploy/cdk/index.js';
+import { preparePolicy } from '../../src/deploy/cdk/prepared.js';
 import { loadPolicy } from '../../src/policy/load.js';
 import { loadBundle } from '../../src/runtime/load-bundle.js';
 import { fakeIo } from '../cli/fake-io.js';
@@ -44,7 +45,11 @@ beforeAll(async () => {
   api = new ClaimguardHttpApi(stack, 'Api', { policies, handlers: { 'GET /health': auth }, defaultHandler: fn, auth: { handler: auth } });
   template = Template.fromStack(stack);
 });
-afterAll(() => fixture.remove());
+afterAll(() => {
+  // The synth's bundle dir goes when its process exits; vitest ends its workers without an exit event.
+  rmSync(dirname(preparePolicy(policies).bundle.file), { recursive: true, force: true });
+  fixture.remove();
+});
 
 type Resource = { Properties: Record<string, unknown> };
 const routes = (): Map<string, Record<string, unknown>> =>

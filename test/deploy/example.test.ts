@@ -5,12 +5,13 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { preloadPolicy } from '../../src/deploy/cdk/index.js';
+import { preparePolicy } from '../../src/deploy/cdk/prepared.js';
 import { fakeIo } from '../cli/fake-io.js';
 
 // Not a literal specifier: tsc resolves `claimguard/cdk` to lib/ (the built package).
@@ -34,7 +35,11 @@ beforeAll(async () => {
   app.synth();
   template = JSON.parse(readFileSync(join(outdir, 'OrdersApi.template.json'), 'utf8')) as Template;
 });
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => {
+  // The synth's bundle dir goes when its process exits; vitest ends its workers without an exit event.
+  rmSync(dirname(preparePolicy(example('policies.yaml')).bundle.file), { recursive: true, force: true });
+  rmSync(outdir, { recursive: true, force: true });
+});
 
 const ofType = (type: string) => Object.values(template.Resources).filter((r) => r.Type === type);
 

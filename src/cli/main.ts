@@ -6,13 +6,15 @@ import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerEval } from './commands/eval.js';
 import { registerExplain } from './commands/explain.js';
+import { registerExport } from './commands/export.js';
+import { registerRoutes } from './commands/routes.js';
 import { registerTest } from './commands/test.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo, type RegisterCommand } from './io.js';
 
 export type { CliIo } from './io.js';
 
 /** One line per command. */
-const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerTest, registerEval, registerExplain];
+const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerTest, registerEval, registerExplain, registerExport, registerRoutes];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

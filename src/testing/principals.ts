@@ -196,3 +196,11 @@ export function unknownPrincipal(name: string, known: readonly string[]): string
   const list = known.length === 0 ? 'none are defined' : `known: ${[...known].sort().join(', ')}`;
   return `unknown principal "${name}"${near === null ? '' : ` (did you mean "${near}"?)`} (${list}; "anonymous" means no token)`;
 }
+
+/**
+ * The clock a principal is shown at outside a case (`explain`, `diff`, `report`): the `now` of
+ * the suite that defines it, so its relative times read as its author meant them.
+ */
+export function homeNow(def: PrincipalDefinition, suites: readonly { readonly file: string; readonly now: number }[]): number | undefined {
+  return suites.find((s) => s.file === def.src.file.name)?.now;
+}

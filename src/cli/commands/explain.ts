@@ -12,7 +12,7 @@ import type { DecisionEngine } from '../../testing/engine.js';
 import { explanationJson, renderExplanation } from '../../testing/explain.js';
 import { formatSuiteErrors } from '../../testing/errors.js';
 import { loadSuites } from '../../testing/load-suites.js';
-import { applyLayer, unknownPrincipal } from '../../testing/principals.js';
+import { applyLayer, homeNow, unknownPrincipal } from '../../testing/principals.js';
 import { parseRequestLine } from '../../testing/request.js';
 import { ANONYMOUS, type Claims } from '../../testing/suite.js';
 import { absoluteTime } from '../../testing/time.js';
@@ -157,7 +157,7 @@ async function principal(io: CliIo, options: ExplainOptions, ir: PolicyIR, now: 
   }
   const def = loaded.principals.get(name);
   if (def === undefined) return usageError(io, unknownPrincipal(name, loaded.principals.names()));
-  const suiteNow = loaded.suites.find((s) => s.file === def.src.file.name)?.now;
+  const suiteNow = homeNow(def, loaded.suites);
   const at = now ?? suiteNow ?? Date.now();
   return { label: `principal ${name} (${def.src.file.name})`, token: loaded.principals.resolve(name, at), now: at };
 }

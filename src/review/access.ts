@@ -15,6 +15,8 @@ export interface ReviewPrincipal {
   readonly token: Claims | null;
   /** Epoch ms: the `now` of the suite that defines the principal. */
   readonly now: number;
+  /** The token as a suite with another clock resolves it (relative times follow the suite that uses a principal). */
+  readonly tokenAt: (now: number) => Claims | null;
 }
 
 export interface Decider {

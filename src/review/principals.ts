@@ -8,8 +8,8 @@ import type { ReviewPrincipal } from './access.js';
 export function reviewPrincipals(registry: PrincipalRegistry, suites: readonly TestSuite[]): ReviewPrincipal[] {
   const out: ReviewPrincipal[] = registry.names().map((name) => {
     const now = homeNow(registry.get(name)!, suites) ?? DEFAULT_NOW;
-    return { name, token: registry.resolve(name, now), now };
+    return { name, token: registry.resolve(name, now), now, tokenAt: (at: number) => registry.resolve(name, at) };
   });
-  out.push({ name: ANONYMOUS, token: null, now: suites[0]?.now ?? DEFAULT_NOW });
+  out.push({ name: ANONYMOUS, token: null, now: suites[0]?.now ?? DEFAULT_NOW, tokenAt: () => null });
   return out;
 }

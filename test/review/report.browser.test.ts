@@ -73,7 +73,7 @@ describe.skipIf(SKIP)('claimguard report in Chromium', () => {
         route: td.getAttribute('data-route'),
         principal: td.getAttribute('data-principal'),
         verdict: td.getAttribute('data-verdict'),
-        cases: [...td.querySelectorAll('li.obs')].map((li) => ({ name: li.getAttribute('data-case'), decision: li.getAttribute('data-decision') })),
+        cases: Array.from(td.querySelectorAll('li.obs')).map((li) => ({ name: li.getAttribute('data-case'), decision: li.getAttribute('data-decision') })),
       })),
     );
     const cellOf = (route: string, principal: string) => rendered.find((c) => c.route === route && c.principal === principal);

@@ -43,11 +43,11 @@ describe('diff classifier soundness', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
     // Not vacuous: plenty of edits get a one-way verdict (about a third tighten, a fifth loosen).
-    expect(seen.tightened).toBeGreaterThan(40);
-    expect(seen.loosened).toBeGreaterThan(30);
+    expect(seen.tightened).toBeGreaterThan(25);
+    expect(seen.loosened).toBeGreaterThan(20);
   });
 
   it('a policy compared with itself is unchanged everywhere', async () => {

@@ -156,6 +156,26 @@ describe('claimguard test output', () => {
   });
 });
 
+describe('did you mean, and check --format github', () => {
+  it('explain suggests the principal meant', async () => {
+    const r = await run(sampleCopy(), ['explain', '--request', 'GET /orders/o-1', '--principal', 'custmer']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown principal "custmer" \(did you mean "customer"\?\)/);
+  });
+
+  it('check --format github annotates each policy problem at its line', async () => {
+    const dir = writeFixture({ 'policies.yaml': lines('version: 1', 'routes:', '  GET /a: { require: { rolse: {} } }') });
+    const r = await run(dir, ['check', '--format', 'github']);
+    expect(r.code).toBe(1);
+    expect(r.out.split('\n')).toEqual([
+      '::error file=policies.yaml,line=3,col=24,title=KEY_UNKNOWN::unknown key "rolse" in routes["GET /a"].require (did you mean "roles"?)',
+      '::warning file=policies.yaml,line=1,col=1,title=AUDIENCE_MISSING::no "audience": tokens minted for any other audience will be accepted; set it to the JWT authorizer\'s audience',
+      '::error::1 error, 1 warning in 1 file',
+      '',
+    ]);
+  });
+});
+
 describe('claimguard build --policies', () => {
   it('writes dist/bundle.tar.gz beside the policy it builds, and says where', async () => {
     const dir = sampleCopy();

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { buildBundle } from '../../compile/compile.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, addStrictOption, defaultBundleFor, displayPath, loadPolicyForCli } from '../policy.js';
-import { failureSummary, formatProblems } from '../report.js';
+import { failureSummary, formatProblems } from '../problems.js';
 
 /** Where `build` writes for the default policies.yaml. */
 export const DEFAULT_BUNDLE = 'dist/bundle.tar.gz';

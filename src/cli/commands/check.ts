@@ -5,7 +5,7 @@ import { policyCounts } from '../../policy/stats.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { annotation, problemAnnotation } from '../github.js';
 import { addPoliciesOption, addStrictOption, loadPolicyForCli } from '../policy.js';
-import { failureSummary, formatProblems } from '../report.js';
+import { failureSummary, formatProblems } from '../problems.js';
 
 export interface CheckOptions {
   readonly policies?: string;

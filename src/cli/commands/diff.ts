@@ -17,7 +17,7 @@ import { formatSuiteErrors } from '../../testing/errors.js';
 import { loadSuites } from '../../testing/load-suites.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, DEFAULT_POLICIES, displayPath, loadPolicyForCli } from '../policy.js';
-import { failureSummary, formatProblems } from '../report.js';
+import { failureSummary, formatProblems } from '../problems.js';
 
 export interface DiffOptions {
   readonly base: string;

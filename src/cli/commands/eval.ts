@@ -9,7 +9,7 @@ import { loadBundle } from '../../runtime/load-bundle.js';
 import { RuntimeError } from '../../runtime/errors.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, loadPolicyForCli } from '../policy.js';
-import { failureSummary, formatProblems } from '../report.js';
+import { failureSummary, formatProblems } from '../problems.js';
 
 export interface EvalOptions {
   readonly input: string;

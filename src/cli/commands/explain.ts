@@ -20,7 +20,7 @@ import type { PolicyIR } from '../../policy/ir.js';
 import { parseSource } from '../../policy/source.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, DEFAULT_POLICIES, loadPolicyForCli } from '../policy.js';
-import { failureSummary, formatProblems } from '../report.js';
+import { failureSummary, formatProblems } from '../problems.js';
 
 export interface ExplainOptions {
   readonly request: string;

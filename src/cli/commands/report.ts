@@ -16,7 +16,7 @@ import { loadSuites } from '../../testing/load-suites.js';
 import { runSuites } from '../../testing/run.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, DEFAULT_POLICIES, displayPath, loadPolicyForCli } from '../policy.js';
-import { failureSummary, formatProblems } from '../report.js';
+import { failureSummary, formatProblems } from '../problems.js';
 
 /** Beside the bundle `build` writes for the same policy. */
 export const DEFAULT_REPORT = 'dist/access-report.html';

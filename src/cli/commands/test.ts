@@ -18,7 +18,7 @@ import { colorsFor } from '../color.js';
 import { annotation, problemAnnotation } from '../github.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, addStrictOption, DEFAULT_POLICIES, loadPolicyForCli } from '../policy.js';
-import { failureSummary, formatProblems } from '../report.js';
+import { failureSummary, formatProblems } from '../problems.js';
 import { watchAndRerun } from '../watch.js';
 
 export type TestFormat = 'pretty' | 'json' | 'junit' | 'github';

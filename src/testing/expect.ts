@@ -1,5 +1,6 @@
 // Expectations: parsed from the suite's short forms, and matched against a decision.
 import { REASON_CODES, type Decision, type ReasonCode } from '../decision/types.js';
+import { closest } from '../policy/suggest.js';
 import type { CellDocument, Expectation } from './suite.js';
 
 
@@ -11,7 +12,11 @@ export type ParsedExpectation = { readonly ok: true; readonly expect: Expectatio
 export function parseExpectation(doc: CellDocument): ParsedExpectation {
   const ok = (expect: Expectation): ParsedExpectation => {
     const unknown = (expect.reasons ?? []).map((r) => r.code).filter((c) => !isReasonCode(c));
-    if (unknown.length > 0) return { ok: false, message: `unknown reason code ${unknown.join(', ')} (known: ${REASON_CODES.join(', ')})` };
+    if (unknown.length > 0) {
+      const hints = unknown.map((c) => closest(c, REASON_CODES)).filter((c) => c !== null);
+      const hint = hints.length > 0 ? ` (did you mean ${hints.join(', ')}?)` : '';
+      return { ok: false, message: `unknown reason code ${unknown.join(', ')}${hint} (known: ${REASON_CODES.join(', ')})` };
+    }
     return { ok: true, expect };
   };
   if (doc === 'allow') return ok({ allow: true });

@@ -9,6 +9,8 @@ import { splitPath } from '../decision/path.js';
 import { matchByPath } from '../decision/route-select.js';
 import type { DecisionInput } from '../decision/types.js';
 import type { PolicyIR } from '../policy/ir.js';
+import { HTTP_METHODS } from '../policy/route-key.js';
+import { didYouMean } from '../policy/suggest.js';
 import type { Expectation, TestCase, TestRequest } from './suite.js';
 
 export type InputMode = 'by-path' | 'as-gateway' | 'pinned';
@@ -22,6 +24,18 @@ export interface CaseInput {
 export function parseRequestLine(line: string): { method: string; path: string } {
   const space = line.indexOf(' ');
   return { method: line.slice(0, space), path: line.slice(space + 1) };
+}
+
+/** Methods a request can have: a policy's route methods without `ANY`, which only routes use. */
+export const REQUEST_METHODS: readonly string[] = HTTP_METHODS.filter((m) => m !== 'ANY');
+
+/**
+ * Why a case's method cannot be what API Gateway sends, or null. A typo (`DELTE`) would otherwise
+ * match no method route and land on `ANY` or `$default`: a silent, misleading verdict.
+ */
+export function methodProblem(method: string): string | null {
+  if (REQUEST_METHODS.includes(method)) return null;
+  return `unknown HTTP method "${method}"${didYouMean(method, REQUEST_METHODS)}: use one of ${REQUEST_METHODS.join(', ')}`;
 }
 
 /** The route API Gateway would pick for the request, with its captured parameters; null when none. */

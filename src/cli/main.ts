@@ -7,12 +7,13 @@ import { registerCheck } from './commands/check.js';
 import { registerEval } from './commands/eval.js';
 import { registerExplain } from './commands/explain.js';
 import { registerTest } from './commands/test.js';
+import { registerVerifyBundle } from './commands/verify-bundle.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo, type RegisterCommand } from './io.js';
 
 export type { CliIo } from './io.js';
 
 /** One line per command. */
-const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerTest, registerEval, registerExplain];
+const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerTest, registerEval, registerExplain, registerVerifyBundle];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -1,9 +1,9 @@
 // Writes a bundle as `opa build` does: a gzip'd ustar tarball, entries in OPA's order (layout.ts),
 // each with a leading "/", mode 0600, uid/gid 0, mtime 0. The gzip header carries mtime 0 and OS
 // byte 255 (as Go's gzip writer), so the same inputs give the same bytes on every platform (for a
-// given Node zlib). Only the compiler imports this file: tar-stream never reaches the Lambda.
+// given Node zlib). Only the compiler imports this file: the tar writer never reaches the Lambda.
 import { gzipSync } from 'node:zlib';
-import { pack } from 'tar-stream';
+import { packTar } from 'modern-tar';
 import { DATA_JSON, ENTRY_ORDER, MANIFEST, POLICY_WASM, SIGNATURES_JSON, type BundleEntry } from './layout.js';
 
 export interface BundleFiles {
@@ -29,20 +29,13 @@ export function bundleEntries(files: BundleFiles): BundleEntry[] {
 }
 
 export async function writeBundle(files: BundleFiles): Promise<Uint8Array> {
-  const tar = pack();
-  const chunks: Uint8Array[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    tar.on('data', (c: unknown) => chunks.push(c as Uint8Array));
-    tar.on('end', () => resolve());
-    tar.on('error', reject);
-  });
-  for (const { name, bytes } of bundleEntries(files)) {
-    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    tar.entry({ name, size: bytes.length, mode: 0o600, mtime: new Date(0), uid: 0, gid: 0, type: 'file' }, body);
-  }
-  tar.finalize();
-  await done;
-  const gz = gzipSync(Buffer.concat(chunks), { level: 9 });
+  const tar = await packTar(
+    bundleEntries(files).map(({ name, bytes }) => ({
+      header: { name, size: bytes.length, mode: 0o600, mtime: new Date(0), uid: 0, gid: 0, uname: '', gname: '', type: 'file' as const },
+      body: bytes,
+    })),
+  );
+  const gz = gzipSync(tar, { level: 9 });
   // RFC 1952 header: bytes 4..7 mtime (zlib writes 0), byte 9 OS: fixed to 255 "unknown".
   gz[9] = 0xff;
   return new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength);

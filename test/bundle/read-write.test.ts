@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { pack } from 'tar-stream';
+import { packTar } from 'modern-tar';
 import { BundleError } from '../../src/bundle/errors.js';
 import { readBundle } from '../../src/bundle/read.js';
 import { writeBundle } from '../../src/bundle/write.js';
@@ -23,15 +23,15 @@ function entries(tar: Uint8Array): [string, number, number, number, number, stri
   return out;
 }
 
+/** A tarball written by a general tar writer, for layouts claimguard would never write. */
 async function rawBundle(files: [string, string | Uint8Array, Partial<{ type: 'file' | 'symlink'; linkname: string }>?][]): Promise<Uint8Array> {
-  const tar = pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve) => tar.on('end', () => resolve()));
-  tar.on('data', (c: unknown) => chunks.push(c as Buffer));
-  for (const [name, data, extra] of files) tar.entry({ name, ...extra }, typeof data === 'string' ? data : Buffer.from(data));
-  tar.finalize();
-  await done;
-  return gzipSync(Buffer.concat(chunks));
+  const tar = await packTar(
+    files.map(([name, data, extra]) => {
+      const body = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+      return { header: { name, size: extra?.type === 'symlink' ? 0 : body.length, ...extra }, body: extra?.type === 'symlink' ? undefined : body };
+    }),
+  );
+  return gzipSync(tar);
 }
 
 describe('writeBundle', () => {

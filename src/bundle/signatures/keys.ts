@@ -45,6 +45,7 @@ function algorithmsOf(key: KeyObject): string[] {
 
 function secretKey(material: KeyMaterial, what: string): KeyObject {
   const bytes = bytesOf(material);
+  if (bytes.length === 0) invalid(`${what} is empty (a PEM key, or an HMAC secret of at least 32 bytes, is needed)`);
   if (bytes.length < 32) {
     invalid(`${what} is not a PEM key, so it is an HMAC secret, and it is ${bytes.length} bytes: HS256 needs at least 32 (RFC 7518 §3.2)`);
   }

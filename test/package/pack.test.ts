@@ -291,14 +291,18 @@ const options: AuthHandlerOptions = { audience: 'jwtAuthorizers', session: { ove
 export const auth = createAuthHandler(options);
 `;
 
-  it('claimguard/lambda without the peers; claimguard/middy and claimguard/supertokens with them', async () => {
+  it('claimguard/lambda (and the documented handler) without the peers; claimguard/middy and claimguard/supertokens with them', async () => {
     writeProjectFile(project, 'lambda-consumer.ts', lambdaConsumer);
+    writeProjectFile(project, 'src/orders.ts', docBlock('handler'));
     writeProjectFile(withPeers, 'lambda-consumer.ts', lambdaConsumer);
     writeProjectFile(withPeers, 'peers-consumer.ts', peersConsumer);
-    const [lambdaOnly, all] = await Promise.all([tsc(project, ['lambda-consumer.ts']), tsc(withPeers, ['lambda-consumer.ts', 'peers-consumer.ts'])]);
+    const [lambdaOnly, all] = await Promise.all([
+      tsc(project, ['lambda-consumer.ts', 'src/orders.ts']),
+      tsc(withPeers, ['lambda-consumer.ts', 'peers-consumer.ts']),
+    ]);
     expect(lambdaOnly).toBe('');
     expect(all).toBe('');
-  });
+  }, 180_000);
 
   it('claimguard/supertokens imports once supertokens-node is installed', async () => {
     const { result } = await nodeIn(withPeers, 'peers.mjs', `console.log(JSON.stringify(Object.keys(await import('claimguard/supertokens')).sort()));`);

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Compiles the AssemblyScript runtime (src/compile/runtime/assembly) to lib/compile/runtime.wasm.
-//   node scripts/build-runtime.js                      → lib/compile/runtime.wasm (entry abi.ts)
+//   node scripts/build-runtime.js [--force]            → lib/compile/runtime.wasm (entry abi.ts; skipped
+//                                                         when its sources are unchanged)
 //   node scripts/build-runtime.js [--assembly <dir>] [--entry <ts>] [--out <wasm>]
 //     (tests build a copy of the sources with a stub policy and extra exports)
 // Flags: imported memory, stub runtime (no GC: the OPA ABI owns the heap), our own abort
 // (imports env.opa_abort instead of env.abort), static data from 64 KiB like OPA's layout,
 // zero-filled memory assumed (every host hands a fresh WebAssembly.Memory, which is zeroed) so
 // binaryen drops all-zero data segments (parser frame/item stacks, free lists, scratch: ~14 KB).
-import { mkdirSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
@@ -61,6 +63,28 @@ export async function buildRuntime({
   return out;
 }
 
+/**
+ * What the default build depends on: every AssemblyScript source, this script, and the compiler's
+ * version. `npm test` runs the build again after `npm ci` did; with an unchanged digest it is a no-op.
+ */
+function sourceDigest() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else {
+        hash.update(relative(root, p));
+        hash.update(readFileSync(p));
+      }
+    }
+  };
+  walk(assemblyDir);
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  hash.update(readFileSync(resolve(root, 'node_modules/assemblyscript/package.json')));
+  return hash.digest('hex');
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);
   const opt = (name) => {
@@ -72,8 +96,19 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (opt('--out')) options.out = opt('--out');
   if (opt('--assembly')) options.assembly = opt('--assembly');
   process.chdir(root);
-  buildRuntime(options).then(
-    (out) => console.log(`built ${relative(root, out)}`),
-    (err) => { console.error(err.message); process.exitCode = 1; },
-  );
+  const isDefault = Object.keys(options).length === 0;
+  const out = resolve(root, 'lib/compile/runtime.wasm');
+  const stamp = `${out}.sources`;
+  const digest = isDefault ? sourceDigest() : null;
+  if (isDefault && !argv.includes('--force') && existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
+    console.log(`${relative(root, out)} is up to date`);
+  } else {
+    buildRuntime(options).then(
+      (built) => {
+        if (digest !== null) writeFileSync(stamp, digest);
+        console.log(`built ${relative(root, built)}`);
+      },
+      (err) => { console.error(err.message); process.exitCode = 1; },
+    );
+  }
 }

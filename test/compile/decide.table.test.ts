@@ -2,6 +2,7 @@
 // path canonical form, route ranking and parameters, and every check kind over claim values of
 // every JSON type. Each row must decide exactly as src/decision does (after the SDK's JSON trip).
 import { describe, expect, it } from 'vitest';
+import { breathe } from '../support/breathe.js';
 import { input } from '../support/ir-builders.js';
 import { NOW, checkRoutes, checksPolicy, finer, routing, values } from './decide-fixtures.js';
 import { asSent, compileIR, referenceDecision } from './policy-wasm.js';
@@ -204,9 +205,10 @@ describe('checks: wasm = reference for every claim shape', () => {
     expect(n).toBeGreaterThan(100);
   });
 
-  it('now edge values', () => {
+  it('now edge values', async () => {
     for (const now of [0, -1, 1.5, 1e300, -1e300, Number.MAX_SAFE_INTEGER, 5e-324]) {
       for (const [name] of checkRoutes) {
+        await breathe();
         for (const claim of ['st-ev', 'st-role', 'st-perm', 'st-mfa']) {
           for (const v of values) {
             const doc = input('GET', `/c/${name}/p`, { token: { [claim]: v }, now });

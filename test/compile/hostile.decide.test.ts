@@ -17,6 +17,7 @@ import { decide } from '../../src/decision/evaluate.js';
 import type { Decision } from '../../src/decision/types.js';
 import type { Check, PolicyIR } from '../../src/policy/ir.js';
 import { loadPolicy } from '../../src/policy/load.js';
+import { breathe } from '../support/breathe.js';
 import { chk, policy, publicRoute, route } from '../support/ir-builders.js';
 
 const NOW = 1712345680000;
@@ -369,7 +370,7 @@ describe.each([
     expect(inputs.length - parseable).toBeGreaterThan(100);
   }, 120_000);
 
-  it('memory and heap stay flat across 100,000 evaluations of a mixed hostile set', () => {
+  it('memory and heap stay flat across 100,000 evaluations of a mixed hostile set', async () => {
     const m = new Module(wasm);
     // The mixed set without the multi-megabyte inputs, which join every 10,000th evaluation.
     const small = set.filter((h) => h.bytes.length < 1_000_000).map((h) => h.bytes);
@@ -389,6 +390,7 @@ describe.each([
     const size = m.memory.buffer.byteLength;
     let drift = 0;
     for (let i = 0; i < 100_000; i++) {
+      if (i % 1000 === 0) await breathe();
       const b = i % 10_000 === 9_999 && big.length > 0 ? big[Math.floor(i / 10_000) % big.length]! : small[i % small.length]!;
       const ep = (i >> 3) & 1;
       m.evalRaw(b, ep);

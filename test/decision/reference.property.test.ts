@@ -7,6 +7,7 @@ import { checkInput } from '../../src/decision/input.js';
 import type { Decision, ReasonCode } from '../../src/decision/types.js';
 import type { Check, PolicyIR } from '../../src/policy/ir.js';
 import { arbCase, jsonObject } from '../arbitraries/index.js';
+import { assertChunked } from '../support/breathe.js';
 
 const RUNS = { numRuns: 300 };
 type Doc = Record<string, unknown>;
@@ -38,8 +39,8 @@ function deepFreeze<T>(x: T): T {
 }
 
 describe('reference evaluator invariants', () => {
-  it('never throws, never mutates its arguments, and returns a well-formed decision', () => {
-    fc.assert(
+  it('never throws, never mutates its arguments, and returns a well-formed decision', async () => {
+    await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         deepFreeze(ir);
         deepFreeze(input);
@@ -57,8 +58,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('allow ⇔ no reasons ⇔ status 200', () => {
-    fc.assert(
+  it('allow ⇔ no reasons ⇔ status 200', async () => {
+    await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         const d = decide(ir, input);
         expect(d.reasons.length === 0).toBe(d.allow);
@@ -68,8 +69,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('status 401 ⇔ exactly TOKEN_MISSING ⇔ a protected route matched and the token is null or absent', () => {
-    fc.assert(
+  it('status 401 ⇔ exactly TOKEN_MISSING ⇔ a protected route matched and the token is null or absent', async () => {
+    await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         const d = decide(ir, input);
         const onlyTokenMissing = d.reasons.length === 1 && d.reasons[0]!.code === 'TOKEN_MISSING';
@@ -84,8 +85,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('pre-check codes stand alone, with route null except TOKEN_MISSING; reason ids name the matched route’s claims', () => {
-    fc.assert(
+  it('pre-check codes stand alone, with route null except TOKEN_MISSING; reason ids name the matched route’s claims', async () => {
+    await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         const d = decide(ir, input);
         const alone = d.reasons.filter((r) => ALONE.includes(r.code));
@@ -101,8 +102,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('the decision survives a JSON round trip unchanged, and so does deciding on the round-tripped input', () => {
-    fc.assert(
+  it('the decision survives a JSON round trip unchanged, and so does deciding on the round-tripped input', async () => {
+    await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         const d = decide(ir, input);
         const text = JSON.stringify(d);
@@ -115,8 +116,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('evaluate(): decision reasons are the outcomes’ reasons in order; allow ⇔ every outcome passed', () => {
-    fc.assert(
+  it('evaluate(): decision reasons are the outcomes’ reasons in order; allow ⇔ every outcome passed', async () => {
+    await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         const e = evaluate(ir, input);
         for (const o of e.outcomes) expect(o.pass).toBe(o.reasons.length === 0);
@@ -130,8 +131,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('a matched public route always allows, whatever the token', () => {
-    fc.assert(
+  it('a matched public route always allows, whatever the token', async () => {
+    await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         const d = decide(ir, input);
         const r = routeOf(ir, d);
@@ -141,8 +142,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('route selection depends on the request only, never on the token or the clock', () => {
-    fc.assert(
+  it('route selection depends on the request only, never on the token or the clock', async () => {
+    await assertChunked(
       fc.property(arbCase(), fc.constantFrom<Doc['token']>(null, {}, { sub: 'x' }), fc.integer(), ({ ir, input }, token, now) => {
         fc.pre(isValidInput(input));
         expect(decide(ir, { ...input, token, now }).route).toBe(decide(ir, input).route);
@@ -151,8 +152,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('the order of routes in the IR does not matter (route shapes are unique)', () => {
-    fc.assert(
+  it('the order of routes in the IR does not matter (route shapes are unique)', async () => {
+    await assertChunked(
       fc.property(arbCase(), fc.array(fc.nat(), { minLength: 30, maxLength: 30 }), ({ ir, input }, keys) => {
         const shuffled = ir.routes.map((r, i) => [keys[i]!, i, r] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , r]) => r);
         expect(decide({ ...ir, routes: shuffled }, input)).toEqual(decide(ir, input));
@@ -161,8 +162,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('removing a claim (or making it null) never turns a deny into an allow', () => {
-    fc.assert(
+  it('removing a claim (or making it null) never turns a deny into an allow', async () => {
+    await assertChunked(
       fc.property(arbCase(), fc.nat(), fc.boolean(), ({ ir, input }, pick, toNull) => {
         fc.pre(isValidInput(input));
         const token = tokenOf(input);
@@ -178,8 +179,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('removing a completed MFA factor never turns a deny into an allow', () => {
-    fc.assert(
+  it('removing a completed MFA factor never turns a deny into an allow', async () => {
+    await assertChunked(
       fc.property(arbCase(), fc.nat(), ({ ir, input }, pick) => {
         fc.pre(isValidInput(input));
         const token = tokenOf(input);
@@ -196,8 +197,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('an earlier clock never turns an allow into a deny (claims only age)', () => {
-    fc.assert(
+  it('an earlier clock never turns an allow into a deny (claims only age)', async () => {
+    await assertChunked(
       fc.property(arbCase(), fc.constantFrom(0.5, 1, 999, 1000, 1001, 60_000, 300_000, 86_400_000), ({ ir, input }, delta) => {
         fc.pre(isValidInput(input));
         const now = input['now'] as number;
@@ -207,8 +208,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('a claim no check reads changes nothing', () => {
-    fc.assert(
+  it('a claim no check reads changes nothing', async () => {
+    await assertChunked(
       fc.property(arbCase(), fc.jsonValue(), ({ ir, input }, value) => {
         fc.pre(isValidInput(input));
         const token = tokenOf(input);
@@ -220,8 +221,8 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('a routeKey naming a policy route (not $default) selects it, unless the path is refused or a finer policy route matches', () => {
-    fc.assert(
+  it('a routeKey naming a policy route (not $default) selects it, unless the path is refused or a finer policy route matches', async () => {
+    await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         fc.pre(isValidInput(input));
         const request = input['request'] as Doc;

@@ -11,7 +11,7 @@ const pem = (kp: ReturnType<typeof generateKeyPairSync>): PemPair => ({
   publicPem: kp.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
 });
 
-export const rsaPair = (): PemPair => pem(generateKeyPairSync('rsa', { modulusLength: 2048 }));
+export const rsaPair = (bits = 2048): PemPair => pem(generateKeyPairSync('rsa', { modulusLength: bits }));
 export const ecPair = (curve = 'P-256'): PemPair => pem(generateKeyPairSync('ec', { namedCurve: curve }));
 /** An HMAC secret file as a team would make it: printable, 48 bytes. */
 export const hmacSecret = (): string => randomBytes(36).toString('base64');

@@ -24,8 +24,10 @@ let rsa: PemPair;
 let otherRsa: PemPair;
 let ec: PemPair;
 let secret: string;
+let short: PemPair;
 
 beforeAll(() => {
+  short = rsaPair(1024);
   rsa = rsaPair();
   otherRsa = rsaPair();
   ec = ecPair();
@@ -105,6 +107,7 @@ describe('signing writes what opa build --signing-key writes', () => {
     ['an RSA key asked to sign ES256', () => ({ key: rsa.privatePem, algorithm: 'ES256' }), /rsa key, which cannot sign ES256 \(it can sign RS256\)/],
     ['an EC P-384 key (no ES384 signing)', () => ({ key: ecPair('P-384').privatePem }), /cannot sign with any of RS256, ES256, HS256/],
     ['a public key', () => ({ key: rsa.publicPem }), /not a readable, unencrypted PEM private key/],
+    ['a 1024-bit RSA key', () => ({ key: short.privatePem }), /the signing key is a 1024-bit RSA key; at least 2048 bits are required/],
     ['a secret asked to sign RS256', () => ({ key: secret, algorithm: 'RS256' }), /HMAC secret, which cannot sign RS256/],
   ])('refuses %s (BUNDLE_KEY_INVALID)', async (_name, options, message) => {
     await expect(signBundleEntries(bundleEntries(files), options())).rejects.toThrow(message);
@@ -223,6 +226,7 @@ describe('verification refuses every bundle it cannot vouch for', () => {
 
   it.each<[string, () => string, RegExp]>([
     ['a short HMAC secret', () => 'too short', /HS256 needs at least 32/],
+    ['a 1024-bit RSA key', () => short.publicPem, /the verification key is a 1024-bit RSA key/],
     ['a garbled PEM', () => '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n', /not a readable PEM public key/],
   ])('a verification key that is %s: BUNDLE_KEY_INVALID, whatever the bundle', async (_name, key, message) => {
     const [code, text] = await refusal({ entries: bundleEntries(files), signatures: null }, { key: key() });

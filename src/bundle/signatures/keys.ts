@@ -27,6 +27,14 @@ function pemOf(material: KeyMaterial): string | null {
   return text.includes('-----BEGIN ') ? text : null;
 }
 
+/** RFC 7518 §3.3 (and jose): RSA keys for JWS are at least 2048 bits. */
+function checkRsaSize(key: KeyObject, what: string): void {
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if ((key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') && bits !== undefined && bits < 2048) {
+    invalid(`${what} is a ${bits}-bit RSA key; at least 2048 bits are required`);
+  }
+}
+
 /** The algorithms a key may be used with, strongest evidence first: the key's own type. */
 function algorithmsOf(key: KeyObject): string[] {
   if (key.type === 'secret') {
@@ -63,6 +71,7 @@ export function signingKey(material: KeyMaterial, algorithm?: SigningAlgorithm):
     } catch (cause) {
       return invalid(`the signing key is not a readable, unencrypted PEM private key: ${(cause as Error).message}`, cause);
     }
+    checkRsaSize(key, 'the signing key');
   }
   const usable = algorithmsOf(key).filter((a): a is SigningAlgorithm => (SIGNING_ALGORITHMS as readonly string[]).includes(a));
   const chosen = algorithm ?? usable[0];
@@ -87,6 +96,7 @@ export function verificationKey(material: KeyMaterial): { key: KeyObject; algori
     } catch (cause) {
       return invalid(`the verification key is not a readable PEM public key or certificate: ${(cause as Error).message}`, cause);
     }
+    checkRsaSize(key, 'the verification key');
   }
   const algorithms = algorithmsOf(key);
   if (algorithms.length === 0) invalid(`the verification key is a ${key.asymmetricKeyType ?? key.type} key, which no bundle signature algorithm uses`);

@@ -1,6 +1,7 @@
 // Signs a bundle's entries as `opa build --signing-key` does: a JWS (jose) over the `files` list of
 // their digests, written as /.signatures.json. Imported only by the compiler.
 import { CompactSign } from 'jose/jws/compact/sign';
+import { BundleError } from '../errors.js';
 import { SIGNATURES_JSON, type BundleEntry } from '../layout.js';
 import { DEFAULT_HASH, fileDigest, signedName, type SignedFile } from './digest.js';
 import { signingKey, type KeyMaterial, type SigningAlgorithm } from './keys.js';
@@ -37,8 +38,13 @@ export async function signBundleEntries(entries: readonly BundleEntry[], options
     ...(keyId === undefined ? {} : { keyid: keyId }),
     ...(options.scope === undefined || options.scope === '' ? {} : { scope: options.scope }),
   });
-  const jws = await new CompactSign(payload)
-    .setProtectedHeader({ alg: algorithm, typ: 'JWT', ...(keyId === undefined ? {} : { kid: keyId }) })
-    .sign(key);
+  let jws: string;
+  try {
+    jws = await new CompactSign(payload)
+      .setProtectedHeader({ alg: algorithm, typ: 'JWT', ...(keyId === undefined ? {} : { kid: keyId }) })
+      .sign(key);
+  } catch (cause) {
+    throw new BundleError('BUNDLE_KEY_INVALID', `the signing key cannot sign ${algorithm}: ${(cause as Error).message}`, { cause });
+  }
   return { signatures: encodeSignaturesFile(jws), algorithm, keyId: keyId ?? null, files };
 }

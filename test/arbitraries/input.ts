@@ -366,8 +366,24 @@ function wrongValue(g: G, id: string, v: unknown): unknown {
     case 'sub':
       return pick(g, SUBJECTS);
     default:
-      return json(g, 2);
+      return percent(g, 25) ? lookAlike(g, v) : json(g, 2);
   }
+}
+
+/**
+ * A value of another JSON type that a loose comparison could take for `v`: a scalar with as many
+ * `Object.keys` as an object (none for a number, boolean or "", one per character for a string),
+ * the object form of a list, the list of an object's values.
+ */
+function lookAlike(g: G, v: unknown): unknown {
+  if (Array.isArray(v)) return jsonObject(v.map((x, i) => [String(i), x]));
+  if (typeof v === 'object' && v !== null) {
+    const keys = Object.keys(v);
+    if (keys.length === 0) return pick(g, [0, 7, true, false, '', -1]);
+    const values = Object.values(v);
+    return percent(g, 50) ? values : values.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('');
+  }
+  return pick(g, [{}, [], [v], jsonObject([['0', v]])]);
 }
 
 // ---- whole documents ----

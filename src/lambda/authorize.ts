@@ -5,16 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import type { Decision, DecisionInput } from '../decision/types.js';
+import { RuntimeError } from '../runtime/errors.js';
 import { loadBundle, type Authorizer } from '../runtime/load-bundle.js';
-import { readEvent, type RequestFacts } from './event.js';
-import { createLogWriter, type DecisionLogEntry, type DecisionLogOptions } from './log.js';
-import { denyResponse, internalError, unauthorised, type ClaimguardResponse } from './response.js';
+import { readEvent, type EventOptions, type RequestFacts } from './event.js';
+import { createLogWriter, type DecisionLogEntry, type DecisionLogOptions, type WrapperCode } from './log.js';
+import { normaliseBasePath } from './path.js';
+import { denyResponse, forbidden, internalError, unauthorised, type ClaimguardResponse } from './response.js';
 import {
   crossCheck,
-  decodePayload,
+  decodeToken,
   DEFAULT_MAX_TOKEN_BYTES,
   pickToken,
   TokenError,
+  withTenant,
   type TokenPayload,
 } from './token.js';
 import { checkVerifyOptions, createVerifier, type Verifier, type VerifyOptions } from './verify.js';
@@ -34,8 +37,16 @@ export interface AuthorizationOptions {
   readonly expectedRevision?: string;
   /** Epoch milliseconds; `now` of the decision input and jose's current time. Default `Date.now`. */
   readonly clock?: () => number;
-  /** Also verify the token's signature, issuer and audience with jose. */
+  /**
+   * Also verify the token's signature, expiry, issuer and audience with jose. Required for Lambda
+   * Function URL events, which no JWT authorizer checked: without it they are answered 500.
+   */
   readonly verify?: VerifyOptions;
+  /**
+   * The API mapping key of a custom domain (`v1`, `orders/v1`), when it appears in front of the
+   * paths your events carry (see docs/lambda-events.md); it is then removed before matching.
+   */
+  readonly basePath?: string;
   /** Longest Authorization header accepted, in bytes (default 16 KiB); longer → 401. */
   readonly maxTokenBytes?: number;
   /** Decision log settings; `false` turns the log off. */
@@ -61,10 +72,7 @@ export function bundlePath(path: string): string {
   return isAbsolute(path) ? path : resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), path);
 }
 
-const codeOf = (e: unknown): string =>
-  typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string'
-    ? (e as { code: string }).code
-    : 'INTERNAL_ERROR';
+const codeOf = (e: unknown): WrapperCode => (e instanceof RuntimeError ? e.code : 'INTERNAL_ERROR');
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -88,6 +96,9 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
   verifying?.catch(() => {});
   const clock = options.clock ?? Date.now;
   const maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
+  const eventOptions: EventOptions = { basePath: normaliseBasePath(options.basePath) }; // throws now on a malformed one
+  /** Said once per cold start: every Function URL request is a 500 until `verify` is configured. */
+  let verifyRequiredSaid = false;
   const writeLog = createLogWriter(options.log);
   let lastNow = Number.NaN;
   let lastTime = '';
@@ -97,7 +108,7 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
     now: number,
     facts: RequestFacts | null,
     revision: string | null,
-    result: { allow: boolean; status: DecisionLogEntry['status']; route: string | null; reasons: readonly string[] },
+    result: { allow: boolean; status: DecisionLogEntry['status']; route: string | null; reasons: DecisionLogEntry['reasons'] },
     evalMicros: number | null,
     token: TokenPayload | null,
     detail?: string,
@@ -129,8 +140,8 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
     now: number,
     facts: RequestFacts | null,
     revision: string | null,
-    code: string,
-    detail: string,
+    code: WrapperCode,
+    detail: string | undefined,
   ): AuthorizationOutcome => {
     log(decisionId, now, facts, revision, { allow: false, status: 500, route: null, reasons: [code] }, null, null, detail);
     return { allow: false, response: internalError() };
@@ -154,6 +165,8 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
     readonly facts: RequestFacts;
     readonly authorizer: Authorizer;
     token: TokenPayload | null;
+    /** The token's SuperTokens version (tenant defaulting of a verified payload), NaN when there is none. */
+    version: number;
     unverified: TokenError | null;
   }
 
@@ -174,10 +187,15 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
       return fail(decisionId, now, facts, revision, codeOf(e), messageOf(e));
     }
     const evalMicros = Math.round((performance.now() - t0) * 10_000) / 10;
-    const codes: string[] = decision.reasons.map((x) => x.code);
+    const codes: DecisionLogEntry['reasons'][number][] = decision.reasons.map((x) => x.code);
     if (r.unverified !== null && !decision.allow) {
-      // A protected route: the policy saw no token (401 TOKEN_MISSING); the log says why.
       codes.unshift(r.unverified.code);
+      if (decision.status === 401) {
+        // A protected route got a token nobody checked: a wiring fault (no authorizer on the route,
+        // no `verify`). A 401 would make the frontend refresh and resend the same kind of token.
+        log(decisionId, now, facts, revision, { allow: false, status: 500, route: decision.route, reasons: codes }, evalMicros, null, r.unverified.message);
+        return { allow: false, response: internalError() };
+      }
       log(decisionId, now, facts, revision, { allow: false, status: decision.status, route: decision.route, reasons: codes }, evalMicros, null, r.unverified.message);
       return { allow: false, response: denyResponse(decision) };
     }
@@ -205,7 +223,11 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
     verifier: Verifier | null,
   ): AuthorizationOutcome | Promise<AuthorizationOutcome> => {
     const revision = authorizer.revision;
-    const r: Pending = { decisionId, now, facts, authorizer, token: null, unverified: null };
+    if (facts.inconsistent !== null) {
+      log(decisionId, now, facts, revision, { allow: false, status: 403, route: null, reasons: ['EVENT_INCONSISTENT'] }, null, null, facts.inconsistent);
+      return { allow: false, response: forbidden() };
+    }
+    const r: Pending = { decisionId, now, facts, authorizer, token: null, version: Number.NaN, unverified: null };
     const picked = pickToken(facts.authorization, maxTokenBytes);
     if (picked instanceof TokenError) return refuse(decisionId, now, facts, revision, picked);
     if (picked === null) return finish(r);
@@ -214,19 +236,19 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
       r.unverified = new TokenError('TOKEN_UNVERIFIED', 'a token arrived without authorizer claims to check it against');
       return finish(r);
     }
-    const payload = decodePayload(picked);
-    if (payload instanceof TokenError) return refuse(decisionId, now, facts, revision, payload);
+    const decoded = decodeToken(picked);
+    if (decoded instanceof TokenError) return refuse(decisionId, now, facts, revision, decoded);
     if (facts.claims !== null) {
-      const mismatch = crossCheck(payload, facts.claims);
+      const mismatch = crossCheck(decoded.payload, facts.claims);
       if (mismatch) return refuse(decisionId, now, facts, revision, mismatch);
     }
     if (verifier === null) {
-      r.token = payload;
+      r.token = withTenant(decoded.payload, decoded.version);
       return finish(r);
     }
     return verifier(picked, now).then(
       (verified) => {
-        r.token = verified;
+        r.token = withTenant(verified, decoded.version);
         return finish(r);
       },
       (e: unknown) => refuse(decisionId, now, facts, revision, new TokenError('TOKEN_SIGNATURE_INVALID', messageOf(e))),
@@ -268,8 +290,15 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
     try {
       now = clock();
       if (typeof now !== 'number' || !Number.isFinite(now)) throw new TypeError(`clock returned ${String(now)}, not epoch milliseconds`);
-      const facts = readEvent(event);
+      const facts = readEvent(event, eventOptions);
       if ('unsupported' in facts) return fail(decisionId, now, null, null, 'EVENT_UNSUPPORTED', facts.unsupported);
+      if (facts.source === 'function-url' && verifying === null) {
+        const detail = verifyRequiredSaid
+          ? undefined
+          : 'a Lambda Function URL event: no JWT authorizer checks its token, so `verify` must be configured; every such request is a 500 until it is';
+        verifyRequiredSaid = true;
+        return fail(decisionId, now, facts, loaded?.revision ?? null, 'VERIFY_REQUIRED', detail);
+      }
       const outcome =
         loaded !== null && (verifying === null || verifier !== null)
           ? decideLoaded(decisionId, now, facts, loaded, verifier)

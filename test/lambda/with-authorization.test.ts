@@ -27,6 +27,7 @@ vi.mock('../../src/runtime/load-bundle.js', () => ({ loadBundle }));
 
 const OK = { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
 const UNAUTHORISED = { statusCode: 401, headers: { 'content-type': 'application/json' }, body: '{"message":"unauthorised"}' };
+const FORBIDDEN = { statusCode: 403, headers: { 'content-type': 'application/json' }, body: '{"message":"forbidden"}' };
 const INTERNAL = { statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"message":"internal error"}' };
 
 function setup(options: Partial<AuthorizationOptions> = {}) {
@@ -181,33 +182,29 @@ describe('deny: the policy decides', () => {
     expect(log.lines[0]).toMatchObject({ status: 401, reasons: ['TOKEN_MISSING'] });
   });
 
-  it('401 on a protected route when a token arrives without any authorizer context', async () => {
+  it('500 on a protected route when a token arrives without any authorizer context and no `verify` (a wiring fault no refresh cures)', async () => {
     const { call, handler, log } = setup();
     const event = v2Event('v2-get-order.json');
     delete (event.requestContext as { authorizer?: unknown }).authorizer;
-    expect(await call(event)).toEqual(UNAUTHORISED);
+    expect(await call(event)).toEqual(INTERNAL);
     expect(handler).not.toHaveBeenCalled();
-    expect(log.lines[0]).toMatchObject({ status: 401, reasons: ['TOKEN_UNVERIFIED', 'TOKEN_MISSING'] });
+    expect(log.lines[0]).toMatchObject({ status: 500, route: 'GET /orders/{orderId}', reasons: ['TOKEN_UNVERIFIED', 'TOKEN_MISSING'] });
   });
 
-  it('403 when no policy route matches', async () => {
-    const { call, handler } = setup();
+  it('403 forbidden (not a claim error) when no policy route matches', async () => {
+    const { call, handler, log } = setup();
     const event = v2Event('v2-default-route.json');
     event.rawPath = '/invoices/7';
-    const result = await call(event);
-    expect(result).toEqual({
-      statusCode: 403,
-      headers: { 'content-type': 'application/json' },
-      body: '{"message":"invalid claim","claimValidationErrors":[{"id":"request","reason":{"message":"no policy route matches the request"}}]}',
-    });
+    expect(await call(event)).toEqual(FORBIDDEN);
     expect(handler).not.toHaveBeenCalled();
+    expect(log.lines[0]).toMatchObject({ status: 403, reasons: ['ROUTE_NOT_IN_POLICY'] });
   });
 
   it('403 PATH_REJECTED for a non-canonical path', async () => {
     const { call, handler, log } = setup();
     const event = v2Event('v2-default-route.json');
     event.rawPath = '/orders/../admin/x';
-    expect((await call(event)).statusCode).toBe(403);
+    expect(await call(event)).toEqual(FORBIDDEN);
     expect(handler).not.toHaveBeenCalled();
     expect(log.lines[0]).toMatchObject({ reasons: ['PATH_REJECTED'] });
   });

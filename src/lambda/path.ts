@@ -1,0 +1,126 @@
+// The path API Gateway matched, read back from an event: the path the policy is evaluated on.
+// API Gateway hands over the path as the client sent it, sometimes with the stage or a custom
+// domain's mapping key in front; what it matched is found by trying those readings against the
+// route it dispatched. What each event field holds, with sources: docs/lambda-events.md.
+import { splitPath } from '../decision/path.js';
+import type { Segment } from '../policy/ir.js';
+import { parseRouteKey } from '../policy/route-key.js';
+
+/** A route template, or null for `$default` (and for a key the route-key grammar refuses). */
+export type Template = readonly Segment[] | null;
+
+const templates = new Map<string, Template>();
+
+/** The template of a route key (`GET /orders/{orderId}`); parsed once per distinct key. */
+export function templateOf(routeKey: string): Template {
+  let t = templates.get(routeKey);
+  if (t === undefined) {
+    const parsed = parseRouteKey(routeKey);
+    t = parsed.ok ? parsed.route.segments : null;
+    // An API has a fixed set of routes; the bound only guards against a flood of forged keys.
+    if (templates.size < 10_000) templates.set(routeKey, t);
+  }
+  return t;
+}
+
+/** Whether a template matches path segments the way API Gateway does (a greedy `{p+}` takes one or more). */
+export function templateMatches(template: readonly Segment[], segments: readonly string[]): boolean {
+  for (let i = 0; i < template.length; i++) {
+    const t = template[i]!;
+    if (t.kind === 'greedy') return i < segments.length;
+    const s = segments[i];
+    if (s === undefined || (t.kind === 'literal' && t.value !== s)) return false;
+  }
+  return template.length === segments.length;
+}
+
+/**
+ * API Gateway (HTTP and REST APIs) dispatches `/x/` to the route `/x` and hands the path over
+ * with the slash: one trailing slash is not part of what it matched.
+ */
+export function dropTrailingSlash(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+/** `path` without a leading `prefix` (`/prod`, `/v1/orders`) that covers whole segments; null when it does not start with it. */
+function withoutPrefix(path: string, prefix: string): string | null {
+  if (!path.startsWith(prefix)) return null;
+  const rest = path.slice(prefix.length);
+  if (rest === '') return '/';
+  return rest.startsWith('/') ? rest : null;
+}
+
+/**
+ * A custom domain's API mapping key as an option gives it (`v1`, `/orders/v1`, `orders/v1/`), as
+ * the path prefix it becomes (`/v1`, `/orders/v1`); `''` for none. Throws a TypeError for a value
+ * no mapping could have, so a wiring mistake fails the cold start.
+ */
+export function normaliseBasePath(basePath: string | undefined): string {
+  if (basePath === undefined) return '';
+  if (typeof basePath !== 'string') throw new TypeError('basePath must be a string such as "v1" or "orders/v1"');
+  const trimmed = basePath.replace(/^\/+|\/+$/g, '');
+  if (trimmed === '') return '';
+  if (splitPath(`/${trimmed}`) === null) {
+    throw new TypeError(`basePath ${JSON.stringify(basePath)} is not a path prefix (empty, ".", ".." segments, "%", "\\" or control characters)`);
+  }
+  return `/${trimmed}`;
+}
+
+/**
+ * The path API Gateway matched, from a path that may carry `/{stage}` (a named stage) and the
+ * mapping key `basePath` in front. The readings, in order of preference: stage removed, then the
+ * mapping key removed, then the path as it is. The dispatched route's template picks the first
+ * reading it matches; without a template (`$default`), or when it matches none, the first reading
+ * stands (and the policy then refuses a dispatched route that cannot match it).
+ */
+export function matchedPath(raw: string, stage: string | null, basePath: string, template: Template): string {
+  const candidates: string[] = [];
+  const add = (p: string | null): void => {
+    if (p === null) return;
+    const path = dropTrailingSlash(p);
+    if (!candidates.includes(path)) candidates.push(path);
+  };
+  const unstaged = stage === null ? null : withoutPrefix(raw, `/${stage}`);
+  add(unstaged);
+  if (basePath !== '') {
+    if (unstaged !== null) add(withoutPrefix(unstaged, basePath));
+    add(withoutPrefix(raw, basePath));
+  }
+  add(raw);
+  if (template !== null && candidates.length > 1) {
+    for (const path of candidates) {
+      const segments = splitPath(path);
+      if (segments !== null && templateMatches(template, segments)) return path;
+    }
+  }
+  return candidates[0]!;
+}
+
+export type FilledPath = { readonly path: string } | { readonly missing: string } | { readonly inconsistent: string };
+
+/**
+ * Payload 1.0: the path rebuilt from the resource template and `pathParameters`
+ * (`/orders/{orderId}` + `{ orderId: "42" }` → `/orders/42`). `path` would carry a custom
+ * domain's mapping key or an HTTP API's stage; the resource is what API Gateway matched. A
+ * `{param}` value holding `/` (a client's `%2F`, decoded) or an empty one is a value API Gateway's
+ * match could not have produced for that segment, and rebuilding would move the request to
+ * another path: inconsistent. A greedy `{p+}` value may hold `/`.
+ */
+export function fillTemplate(template: readonly Segment[], params: Readonly<Record<string, string | undefined>> | null): FilledPath {
+  let path = '';
+  for (const seg of template) {
+    if (seg.kind === 'literal') {
+      path += `/${seg.value}`;
+      continue;
+    }
+    const v = params === null || !Object.hasOwn(params, seg.name) ? undefined : params[seg.name];
+    if (typeof v !== 'string') return { missing: seg.name };
+    // Only a greedy value can end the path with a slash; that one is not part of the match.
+    const value = seg.kind === 'greedy' && v.endsWith('/') ? v.slice(0, -1) : v;
+    if (value === '' || (seg.kind === 'param' && value.includes('/'))) {
+      return { inconsistent: `path parameter {${seg.name}} is ${JSON.stringify(v)}: no request API Gateway matches to this resource gives that` };
+    }
+    path += `/${value}`;
+  }
+  return { path: path === '' ? '/' : path };
+}

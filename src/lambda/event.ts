@@ -77,6 +77,7 @@ const namedStage = (stage: unknown): string | null =>
 
 /** Lambda Function URL endpoints: `https://<url-id>.lambda-url.<region>.on.aws`. */
 const FUNCTION_URL_DOMAIN = /\.lambda-url\.[a-z0-9-]+\.on\.aws$/;
+const isFunctionUrlDomain = (d: unknown): boolean => typeof d === 'string' && d.endsWith('.on.aws') && FUNCTION_URL_DOMAIN.test(d);
 
 function fromV2(e: Obj, rc: Obj, http: Obj, options: EventOptions): EventFacts {
   const method = http.method;
@@ -93,7 +94,7 @@ function fromV2(e: Obj, rc: Obj, http: Obj, options: EventOptions): EventFacts {
   const authorizer = rc.authorizer;
   const jwt = isObject(authorizer) ? authorizer.jwt : undefined;
   const claims = isObject(jwt) && isObject(jwt.claims) ? jwt.claims : null;
-  if (routeKey === undefined || (typeof rc.domainName === 'string' && FUNCTION_URL_DOMAIN.test(rc.domainName))) {
+  if (routeKey === undefined || isFunctionUrlDomain(rc.domainName)) {
     // Nothing routed this request: the path is the client's, as it came.
     return { payload: '2.0', source: 'function-url', method, routeKey: null, path: rawPath, pathParameters, authorization, claims, inconsistent: null };
   }

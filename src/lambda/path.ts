@@ -23,15 +23,23 @@ export function templateOf(routeKey: string): Template {
   return t;
 }
 
-/** Whether a template matches path segments the way API Gateway does (a greedy `{p+}` takes one or more). */
-export function templateMatches(template: readonly Segment[], segments: readonly string[]): boolean {
-  for (let i = 0; i < template.length; i++) {
-    const t = template[i]!;
-    if (t.kind === 'greedy') return i < segments.length;
-    const s = segments[i];
-    if (s === undefined || (t.kind === 'literal' && t.value !== s)) return false;
+/**
+ * Whether a template matches a path the way API Gateway matches routes: literal segments equal,
+ * a `{param}` one non-empty segment, a final greedy `{p+}` one or more characters. Walks the path
+ * in place (this runs on every request).
+ */
+export function templateMatchesPath(template: readonly Segment[], path: string): boolean {
+  if (path === '/') return template.length === 0;
+  let pos = 1; // start of the current segment, just after its '/'
+  for (const t of template) {
+    if (pos > path.length) return false; // the path has no more segments
+    if (t.kind === 'greedy') return pos < path.length;
+    let end = path.indexOf('/', pos);
+    if (end === -1) end = path.length;
+    if (t.kind === 'literal' ? end - pos !== t.value.length || !path.startsWith(t.value, pos) : end === pos) return false;
+    pos = end + 1;
   }
-  return template.length === segments.length;
+  return pos === path.length + 1;
 }
 
 /**
@@ -42,12 +50,16 @@ export function dropTrailingSlash(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
-/** `path` without a leading `prefix` (`/prod`, `/v1/orders`) that covers whole segments; null when it does not start with it. */
-function withoutPrefix(path: string, prefix: string): string | null {
-  if (!path.startsWith(prefix)) return null;
-  const rest = path.slice(prefix.length);
-  if (rest === '') return '/';
-  return rest.startsWith('/') ? rest : null;
+/**
+ * `path` without a leading `/{name}` (a stage `prod`, or a mapping key `v1/orders` given as
+ * `/v1/orders` with `slash`) that covers whole segments; null when it does not start with it.
+ */
+function withoutPrefix(path: string, prefix: string, leadingSlash: boolean): string | null {
+  const start = leadingSlash ? 0 : 1;
+  if ((!leadingSlash && path.charCodeAt(0) !== 0x2f) || !path.startsWith(prefix, start)) return null;
+  const end = start + prefix.length;
+  if (end === path.length) return '/';
+  return path.charCodeAt(end) === 0x2f ? path.slice(end) : null;
 }
 
 /**
@@ -74,26 +86,20 @@ export function normaliseBasePath(basePath: string | undefined): string {
  * stands (and the policy then refuses a dispatched route that cannot match it).
  */
 export function matchedPath(raw: string, stage: string | null, basePath: string, template: Template): string {
-  const candidates: string[] = [];
-  const add = (p: string | null): void => {
-    if (p === null) return;
-    const path = dropTrailingSlash(p);
-    if (!candidates.includes(path)) candidates.push(path);
-  };
-  const unstaged = stage === null ? null : withoutPrefix(raw, `/${stage}`);
-  add(unstaged);
-  if (basePath !== '') {
-    if (unstaged !== null) add(withoutPrefix(unstaged, basePath));
-    add(withoutPrefix(raw, basePath));
+  const unstaged = stage === null ? null : withoutPrefix(raw, stage, false);
+  if (basePath === '') {
+    // The common cases, without allocating: one reading, or the stage removed or not.
+    if (unstaged === null) return dropTrailingSlash(raw);
+    const first = dropTrailingSlash(unstaged);
+    if (template === null || templateMatchesPath(template, first)) return first;
+    const second = dropTrailingSlash(raw);
+    return templateMatchesPath(template, second) ? second : first;
   }
-  add(raw);
-  if (template !== null && candidates.length > 1) {
-    for (const path of candidates) {
-      const segments = splitPath(path);
-      if (segments !== null && templateMatches(template, segments)) return path;
-    }
-  }
-  return candidates[0]!;
+  const readings = [unstaged, unstaged === null ? null : withoutPrefix(unstaged, basePath, true), withoutPrefix(raw, basePath, true), raw]
+    .filter((p): p is string => p !== null)
+    .map(dropTrailingSlash);
+  if (template !== null) for (const path of readings) if (templateMatchesPath(template, path)) return path;
+  return readings[0]!;
 }
 
 export type FilledPath = { readonly path: string } | { readonly missing: string } | { readonly inconsistent: string };

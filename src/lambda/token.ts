@@ -75,8 +75,18 @@ function base64url(segment: string): Buffer | null {
  */
 export const MAX_TOKEN_DEPTH = 64;
 
+/** Whether the text opens at most `max` objects and arrays in all (then it cannot nest deeper); native scans. */
+function opensAtMost(text: string, max: number): boolean {
+  let n = 0;
+  for (const open of ['{', '[']) {
+    for (let i = text.indexOf(open); i !== -1; i = text.indexOf(open, i + 1)) if (++n > max) return false;
+  }
+  return true;
+}
+
 /** Whether JSON text nests objects/arrays deeper than `max`: one pass, no recursion (any depth costs the same stack). */
 export function nestsDeeperThan(text: string, max: number): boolean {
+  if (opensAtMost(text, max)) return false; // every real token: a few brackets, counted without a per-character loop
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -130,17 +140,31 @@ export function decodeToken(token: string): DecodedToken | TokenError {
     return error('TOKEN_MALFORMED', 'token is not three dot-separated segments');
   }
   const payloadBytes = base64url(token.slice(first + 1, second));
-  const headerBytes = base64url(token.slice(0, first));
-  if (payloadBytes === null || headerBytes === null) return error('TOKEN_MALFORMED', 'token segment is not base64url');
+  if (payloadBytes === null) return error('TOKEN_MALFORMED', 'token segment is not base64url');
+  const version = headerVersion(token.slice(0, first));
+  if (version === null) return error('TOKEN_MALFORMED', 'token header is not a base64url JSON object');
   const payload = jsonObject(payloadBytes);
   if (payload === 'too-deep') return error('TOKEN_MALFORMED', `token payload nests deeper than ${MAX_TOKEN_DEPTH} levels`);
   if (payload === 'not-json') return error('TOKEN_MALFORMED', 'token payload is not UTF-8 JSON');
   if (payload === 'not-object') return error('TOKEN_MALFORMED', 'token payload is not a JSON object');
-  const header = jsonObject(headerBytes);
-  if (typeof header === 'string') return error('TOKEN_MALFORMED', 'token header is not a JSON object');
-  const v = header.version;
-  const version = v === undefined ? 3 : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
   return { payload, version };
+}
+
+/** Header segment → its version (null: malformed). An issuer signs with a handful of keys, so a few headers recur. */
+const headerVersions = new Map<string, number | null>();
+
+function headerVersion(segment: string): number | null {
+  let version = headerVersions.get(segment);
+  if (version !== undefined) return version;
+  const bytes = base64url(segment);
+  const header = bytes === null ? 'not-json' : jsonObject(bytes);
+  if (typeof header === 'string') version = null;
+  else {
+    const v = header.version;
+    version = v === undefined ? 3 : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
+  }
+  if (headerVersions.size < 64) headerVersions.set(segment, version);
+  return version;
 }
 
 /** The decoded payload alone (see `decodeToken`). */

@@ -5,9 +5,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitPath } from '../../src/decision/path.js';
 import type { Segment } from '../../src/policy/ir.js';
-import { dropTrailingSlash, fillTemplate, matchedPath, normaliseBasePath, templateMatches, templateOf } from '../../src/lambda/path.js';
+import { dropTrailingSlash, fillTemplate, matchedPath, normaliseBasePath, templateMatchesPath, templateOf } from '../../src/lambda/path.js';
 
 const t = (key: string) => templateOf(key);
+
+/** The oracle: a template against the segments of a canonical path (as the reference evaluator matches). */
+function templateMatches(template: readonly Segment[], segments: readonly string[]): boolean {
+  for (let i = 0; i < template.length; i++) {
+    const s = template[i]!;
+    if (s.kind === 'greedy') return i < segments.length;
+    const seg = segments[i];
+    if (seg === undefined || (s.kind === 'literal' && s.value !== seg)) return false;
+  }
+  return template.length === segments.length;
+}
 
 describe('matchedPath: which reading of the path API Gateway matched', () => {
   it.each<[string, string, string | null, string, string | null, string]>([
@@ -50,7 +61,7 @@ describe('matchedPath: which reading of the path API Gateway matched', () => {
           const s = splitPath(r);
           return s !== null && templateMatches(tpl, s);
         });
-        if (anyMatch) expect(templateMatches(tpl, splitPath(chosen) ?? ['\u0000'])).toBe(true);
+        if (anyMatch) expect(templateMatchesPath(tpl, chosen)).toBe(true);
       }),
       { numRuns: 500 },
     );
@@ -66,8 +77,31 @@ describe('templates', () => {
     ['ANY /admin/{proxy+}', '/admin/a/b/c', true],
     ['GET /', '/', true],
     ['GET /', '/x', false],
+    ['GET /orders/{orderId}', '/orders/', false],
+    ['GET /orders/{orderId}', '/orders//', false],
+    ['ANY /admin/{proxy+}', '/admin/', false],
+    ['GET /a/b', '/a/bc', false],
+    ['GET /a/bc', '/a/b', false],
   ])('%s matches %s: %s', (key, path, expected) => {
-    expect(templateMatches(t(key)!, splitPath(path)!)).toBe(expected);
+    expect(templateMatchesPath(t(key)!, path)).toBe(expected);
+  });
+
+  it('on canonical paths, matching in place agrees with matching split segments', () => {
+    const seg = fc.constantFrom('a', 'b', 'ab', 'orders', '42');
+    const template = fc.array(
+      fc.oneof(seg.map((v): Segment => ({ kind: 'literal', value: v })), fc.constant<Segment>({ kind: 'param', name: 'p' }), fc.constant<Segment>({ kind: 'greedy', name: 'g' })),
+      { maxLength: 4 },
+    );
+    fc.assert(
+      fc.property(template, fc.array(seg, { maxLength: 5 }), (tpl, segments) => {
+        const path = `/${segments.join('/')}`;
+        // a greedy segment only ever ends a template
+        const cut = tpl.findIndex((s) => s.kind === 'greedy');
+        const tp = cut === -1 ? tpl : tpl.slice(0, cut + 1);
+        expect(templateMatchesPath(tp, path)).toBe(templateMatches(tp, splitPath(path)!));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('$default and keys the route-key grammar refuses have no template', () => {

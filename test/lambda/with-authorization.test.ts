@@ -103,6 +103,30 @@ describe('allow', () => {
     expect(authorizer.inputs[0]).toMatchObject({ request: { path: '/orders/42' } });
   });
 
+  it('`basePath`: a mapping key in front of a $default-route path is removed (payload 1.0 `path` carries it)', async () => {
+    const { call, authorizer } = setup({ basePath: 'v1' });
+    const event = v1Event('v1-get-order.json');
+    event.resource = '$default';
+    event.pathParameters = null;
+    await call(event);
+    expect(authorizer.inputs[0]).toMatchObject({ request: { routeKey: '$default', path: '/orders/42' } });
+  });
+
+  it('`basePath` on payload 2.0: removed where it is in front, and a route template still picks the reading it matches', async () => {
+    const { call, authorizer } = setup({ basePath: '/orders/' });
+    const dflt = v2Event('v2-default-route.json');
+    dflt.rawPath = '/orders/health';
+    await call(dflt);
+    const routed = v2Event('v2-get-order.json');
+    routed.rawPath = '/orders/42';
+    await call(routed);
+    expect(authorizer.inputs.map((i) => (i as { request: { path: string } }).request.path)).toEqual(['/health', '/orders/42']);
+  });
+
+  it.each(['a//b', '..', 'v%201'])('a `basePath` of %j throws at wrap time', (basePath) => {
+    expect(() => setup({ basePath })).toThrow(TypeError);
+  });
+
   it('a public route without authorizer or token: allowed, token null', async () => {
     const { call, handler } = setup();
     await call(v2Event('v2-health-public.json'));

@@ -165,8 +165,6 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
     readonly facts: RequestFacts;
     readonly authorizer: Authorizer;
     token: TokenPayload | null;
-    /** The token's SuperTokens version (tenant defaulting of a verified payload), NaN when there is none. */
-    version: number;
     unverified: TokenError | null;
   }
 
@@ -227,7 +225,7 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
       log(decisionId, now, facts, revision, { allow: false, status: 403, route: null, reasons: ['EVENT_INCONSISTENT'] }, null, null, facts.inconsistent);
       return { allow: false, response: forbidden() };
     }
-    const r: Pending = { decisionId, now, facts, authorizer, token: null, version: Number.NaN, unverified: null };
+    const r: Pending = { decisionId, now, facts, authorizer, token: null, unverified: null };
     const picked = pickToken(facts.authorization, maxTokenBytes);
     if (picked instanceof TokenError) return refuse(decisionId, now, facts, revision, picked);
     if (picked === null) return finish(r);

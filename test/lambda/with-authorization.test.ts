@@ -1,7 +1,9 @@
 // withAuthorization against real-shaped API Gateway events (examples/orders-api/events): allow,
 // every deny reason with its exact body, token tampering, faults. The bundle here is the reference
 // evaluator behind the Authorizer contract; with-authorization.e2e.test.ts runs real bundles.
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { breathe } from '../support/breathe.js';
 import { RuntimeError } from '../../src/runtime/errors.js';
 import type { Authorizer } from '../../src/runtime/load-bundle.js';
 import { withAuthorization, type AuthorizationOptions, type AuthorizedDecision } from '../../src/lambda/index.js';
@@ -231,6 +233,28 @@ describe('deny: the policy decides', () => {
     expect(await call(event)).toEqual(FORBIDDEN);
     expect(handler).not.toHaveBeenCalled();
     expect(log.lines[0]).toMatchObject({ reasons: ['PATH_REJECTED'] });
+  });
+});
+
+describe('payload 1.0 parameter values (property)', () => {
+  it('a request reaches the handler only on the path its own resource matches: a {param} value never adds segments', async () => {
+    const { call, handler, authorizer } = setup();
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('a/b', '/', '42/', '../x', 'x/..', '')), async (orderId) => {
+        handler.mockClear();
+        authorizer.inputs.length = 0;
+        const event = v1Event('v1-get-order.json');
+        event.pathParameters = { orderId };
+        await call(event);
+        if (handler.mock.calls.length > 0) {
+          expect(orderId.includes('/') || orderId === '').toBe(false);
+          expect(authorizer.inputs[0]).toMatchObject({ request: { path: `/orders/${orderId}`, routeKey: 'GET /orders/{orderId}' } });
+        }
+        if (orderId.includes('/') || orderId === '') expect(authorizer.inputs).toEqual([]);
+        await breathe();
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

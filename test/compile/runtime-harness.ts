@@ -2,7 +2,7 @@
 // value-API exports), cached by a hash of the sources, and wraps raw instances.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,19 @@ import * as sdkModule from '@open-policy-agent/opa-wasm';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const assemblyDir = join(root, 'src/compile/runtime/assembly');
+
+/**
+ * Appended to the test entry: dtoa.ts's powers of ten (from the table or the exact bignum path),
+ * which a test checks against BigInt over their whole domain, 10^-324 .. 10^324.
+ */
+const DTOA_EXPORTS = `
+import { pow10Mantissa, mHi, mLo } from "../dtoa";
+export function t_pow10_mantissa(e: i32, exact: bool, out: usize): void {
+  pow10Mantissa(e, exact);
+  store<u64>(out, mLo);
+  store<u64>(out, mHi, 8);
+}
+`;
 
 function sourceHash(): string {
   const h = createHash('sha256');
@@ -22,12 +35,14 @@ function sourceHash(): string {
   };
   walk(assemblyDir);
   h.update(readFileSync(join(root, 'scripts/build-runtime.js')));
+  h.update(DTOA_EXPORTS);
   return h.digest('hex').slice(0, 16);
 }
 
 /**
  * Builds from a temporary copy of the AssemblyScript sources in which policy/decide.ts is the
- * test stub (testing/stub-decide.ts), so that runtime tests never depend on the policy.
+ * test stub (testing/stub-decide.ts), so that runtime tests never depend on the policy, and the
+ * test entry gains DTOA_EXPORTS.
  */
 function build(entry: string, name: string): Uint8Array {
   const dir = join(tmpdir(), 'claimguard-runtime-test');
@@ -41,6 +56,7 @@ function build(entry: string, name: string): Uint8Array {
     rmSync(join(src, 'policy'), { recursive: true, force: true });
     mkdirSync(join(src, 'policy'));
     cpSync(join(src, 'testing/stub-decide.ts'), join(src, 'policy/decide.ts'));
+    appendFileSync(join(src, 'testing/exports.ts'), DTOA_EXPORTS);
     const tmp = `${out}.${process.pid}.tmp.wasm`;
     try {
       execFileSync(process.execPath, ['scripts/build-runtime.js', '--assembly', src, '--entry', join(src, entry), '--out', tmp], { cwd: root, stdio: 'pipe' });

@@ -1,6 +1,12 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { breathe } from '../support/breathe.js';
 import { Raw, testRuntime } from './runtime-harness.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 let wasm: Uint8Array;
 beforeAll(() => {
@@ -244,34 +250,128 @@ describe('numbers', () => {
       { numRuns: 3000 },
     );
   });
+});
 
-  it('bufNumber round-trips every double; non-finite → null; -0 → 0', () => {
-    const m = fresh();
-    const dump = (x: number): string => {
-      const b = m.fn('t_buf_new')();
-      m.fn('t_buf_number')(b, x);
-      return m.bufText(b);
-    };
-    expect(dump(Infinity)).toBe('null');
-    expect(dump(-Infinity)).toBe('null');
-    expect(dump(NaN)).toBe('null');
-    expect(dump(-0)).toBe('0');
-    expect(dump(5)).toBe('5');
-    expect(dump(-5)).toBe('-5');
-    expect(dump(1e21)).toBe('1e+21');
-    expect(dump(1.5e-7)).toBe('1.5e-7');
-    expect(dump(123456789012)).toBe('123456789012');
-    fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
-        withHeap(m, () => {
-          const s = dump(x);
-          expect(JSON.parse(s)).toBe(x === 0 ? 0 : x);
-          // Grisu2 is not always shortest: allow a digit or two more than JS.
-          expect(s.length).toBeLessThanOrEqual(String(x).length + 2);
-        });
-      }),
-      { numRuns: 20000 },
+// Computed numbers (bufNumber → dtoa.ts) are written as JSON.stringify writes them: JS's
+// Number::toString (the shortest round-tripping digits, the closest of those, ties to even), with
+// -0 as 0 and NaN/±Infinity as null. Every case compares with that oracle exactly.
+describe('numbers out: the shortest form, exactly as JS writes it', () => {
+  const oracle = (x: number): string => (!Number.isFinite(x) ? 'null' : Object.is(x, -0) ? '0' : String(x));
+  const bits = new DataView(new ArrayBuffer(8));
+  /** x moved by `ulps` representable doubles in magnitude (away from zero when ulps > 0). */
+  const step = (x: number, ulps: number): number => {
+    bits.setFloat64(0, Math.abs(x));
+    bits.setBigUint64(0, bits.getBigUint64(0) + BigInt(ulps));
+    return Math.sign(x || 1) * bits.getFloat64(0);
+  };
+  const fromBits = (b: bigint): number => {
+    bits.setBigUint64(0, b);
+    return bits.getFloat64(0);
+  };
+
+  let m: Raw;
+  let hp: number;
+  const dump = (x: number): string => {
+    const b = m.fn('t_buf_new')();
+    m.fn('t_buf_number')(b, x);
+    const s = m.bufText(b);
+    m.fn('opa_heap_ptr_set')(hp);
+    return s;
+  };
+  beforeAll(() => {
+    m = fresh();
+    hp = m.fn('opa_heap_ptr_get')();
+  });
+
+  it.each([
+    [Infinity, 'null'], [-Infinity, 'null'], [NaN, 'null'], [-0, '0'], [0, '0'], [5, '5'], [-5, '-5'],
+    [1e21, '1e+21'], [999999999999999900000, '999999999999999900000'], [1.5e-7, '1.5e-7'], [1e-7, '1e-7'],
+    [0.000001, '0.000001'], [9.99e-7, '9.99e-7'], [123456789012, '123456789012'], [12.5, '12.5'], [0.1, '0.1'],
+    [123.456, '123.456'], [1712345678901, '1712345678901'], [0.30000000000000004, '0.30000000000000004'],
+    // Grisu2 wrote this one in 23 characters
+    [-2.1624745615342e53, '-2.1624745615342e+53'],
+    [5e-324, '5e-324'], [1e-323, '1e-323'], [1.7976931348623157e308, '1.7976931348623157e+308'],
+    [2.2250738585072014e-308, '2.2250738585072014e-308'], [9007199254740992, '9007199254740992'],
+    [9007199254740994, '9007199254740994'], [123456789012345680000, '123456789012345680000'], [2 ** 70, '1.1805916207174113e+21'],
+    // exactly halfway between the two shortest candidates: the even one
+    [2 ** 50 + 0.25, '1125899906842624.2'], [2 ** 50 + 0.75, '1125899906842624.8'], [2 ** 50 + 1.25, '1125899906842625.2'],
+  ])('%s → %s', (x, text) => {
+    expect(dump(x)).toBe(text);
+    expect(oracle(x)).toBe(text);
+  });
+
+  it('every power of two and of ten, their neighbours, the smallest subnormals, integers at 2^53', () => {
+    const xs: number[] = [];
+    for (let e = -1074; e <= 1023; e++) for (let d = -2; d <= 2; d++) if (e > -1074 || d >= 0) xs.push(step(2 ** e, d));
+    for (let e = -323; e <= 308; e++) for (let d = -1; d <= 1; d++) xs.push(step(Number(`1e${e}`), d));
+    for (let c = 1; c <= 2000; c++) xs.push(fromBits(BigInt(c)));
+    for (let d = -100; d <= 100; d++) xs.push(2 ** 53 + 2 * d, 2 ** 53 - d);
+    const wrong = xs.flatMap((x) => [x, -x]).filter((x) => dump(x) !== oracle(x));
+    expect(wrong.map((x) => `${oracle(x)} written as ${dump(x)}`)).toEqual([]);
+  });
+
+  // DTOA_RUNS=1000000 npx vitest run test/compile/runtime-value.test.ts -t 'random doubles'
+  it('random doubles, and where the shortest form is hard to find', async () => {
+    const ulps = fc.integer({ min: -4, max: 4 });
+    const near = (xs: number[]): fc.Arbitrary<number> => fc.tuple(fc.constantFrom(...xs), fc.integer({ min: -2000, max: 2000 })).map(([x, d]) => step(x, d));
+    const double = fc.oneof(
+      fc.double(),
+      // every magnitude a policy is likely to compute, and short decimals (1-9 digits)
+      fc.double({ min: -1e22, max: 1e22 }),
+      fc.tuple(fc.integer({ min: 1, max: 999_999_999 }), fc.integer({ min: -30, max: 30 })).map(([d, e]) => Number(`${d}e${e}`)),
+      // subnormals
+      fc.bigInt({ min: 1n, max: 2n ** 52n - 1n }).map(fromBits),
+      fc.integer({ min: 1, max: 100_000 }).map((c) => fromBits(BigInt(c))),
+      // powers of two and of ten and their neighbours
+      fc.tuple(fc.integer({ min: -1074, max: 1023 }), ulps).map(([e, d]) => step(2 ** e, e === -1074 ? Math.abs(d) : d)),
+      fc.tuple(fc.integer({ min: -323, max: 308 }), ulps).map(([e, d]) => step(Number(`1e${e}`), d)),
+      // integers around 2^53, where the integer fast path ends
+      fc.integer({ min: -1_000_000, max: 1_000_000 }).map((d) => 2 ** 53 + d),
+      near([2 ** 53, 2 ** 54]),
+      // where the notation switches: 1e21 (exponent) and 1e-6 / 1e-7 (exponent below 1e-6)
+      near([1e21, 1e-6, 1e-7]),
+      fc.double({ min: 9.99e20, max: 1.001e21 }),
+      fc.double({ min: 9.99e-8, max: 1.001e-6 }),
+      // exactly halfway between the two shortest candidates (only in [2^50, 2^51): x.25, x.75)
+      fc.tuple(fc.integer({ min: 0, max: 2 ** 50 - 1 }), fc.boolean()).map(([i, up]) => 2 ** 50 + i + (up ? 0.75 : 0.25)),
+      // the counterexample Grisu2 wrote in 23 characters, and its neighbours
+      near([-2.1624745615342e53]),
     );
+    await fc.assert(
+      fc.asyncProperty(double, fc.boolean(), async (x, neg) => {
+        const y = neg ? -x : x;
+        expect(dump(y)).toBe(oracle(y));
+        await breathe();
+      }),
+      { numRuns: Number(process.env['DTOA_RUNS'] ?? 20_000) },
+    );
+  });
+
+  it('powers of ten: the table slice and the exact bignum path give the BigInt value, 10^-324 .. 10^324', () => {
+    // floor(10^e · 2^(125 - floor(log2 10^e))): the 126-bit mantissa Schubfach's g is built from
+    const floor126 = (e: number): bigint => {
+      const p = 10n ** BigInt(Math.abs(e));
+      const len = BigInt(p.toString(2).length);
+      if (e < 0) return (1n << (len + 125n)) / p;
+      return len >= 126n ? p >> (len - 126n) : p << (126n - len);
+    };
+    const out = m.fn('opa_malloc')(16);
+    const got = (e: number, exact: boolean): bigint => {
+      m.fn('t_pow10_mantissa')(e, exact ? 1 : 0, out);
+      const v = new DataView(m.memory.buffer, out, 16);
+      return (v.getBigUint64(8, true) << 64n) | v.getBigUint64(0, true);
+    };
+    const wrong: string[] = [];
+    for (let e = -324; e <= 324; e++) {
+      const want = floor126(e);
+      if (got(e, true) !== want) wrong.push(`exact 1e${e}`);
+      if (e >= -64 && e <= 63 && got(e, false) !== want) wrong.push(`table 1e${e}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('pow10.ts is what scripts/gen-pow10.js generates', async () => {
+    await expect(promisify(execFile)(process.execPath, ['scripts/gen-pow10.js', '--check'], { cwd: root })).resolves.toBeDefined();
   });
 });
 

@@ -4,7 +4,7 @@
 import { malloc, realloc, tryExtend } from "./alloc";
 import { fatal } from "./env";
 import { dumpValue } from "./dump";
-import { writeNumber } from "./num";
+import { writeNumber } from "./dtoa";
 
 export function bufNew(cap: u32): usize {
   if (cap < 16) cap = 16;

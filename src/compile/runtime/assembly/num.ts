@@ -1,23 +1,20 @@
-// Number conversion, both directions.
-// - parseNumber: correctly rounded decimal → f64 for validated JSON number text, the same
-//   double JS JSON.parse gives. Exact fast path, then Eisel-Lemire (table in pow10.ts: decimal
-//   exponents -64..63 only, every shortest-form double in 1e-48..1e79), then an exact big-decimal
-//   fallback (a port of Go's strconv decimal: 800 digits + sticky bit), ~10-30 µs per number, for
-//   exponents outside the table and Eisel-Lemire's rare undecided halfway cases.
-// - writeNumber: f64 → JSON text that parses back to the same double (AssemblyScript's Grisu2
-//   `dtoa_buffered`, which writes to a caller buffer and does not allocate).
-import { dtoa_buffered } from "util/number";
+// Decimal → double: parseNumber, correctly rounded, for validated JSON number text: the same
+// double JS JSON.parse gives. Exact fast path, then Eisel-Lemire (table in pow10.ts: decimal
+// exponents -64..63 only, every shortest-form double in 1e-48..1e79), then an exact big-decimal
+// fallback (a port of Go's strconv decimal: 800 digits + sticky bit), ~10-30 µs per number, for
+// exponents outside the table and Eisel-Lemire's rare undecided halfway cases.
+// (Double → text is dtoa.ts.)
 import { POW10_MIN_EXP, POW10_MAX_EXP, POW10_TABLE } from "./pow10";
 
 // ---------------------------------------------------------------------------------------------
 // 64x64 → 128 multiply
 
-let mulHi: u64 = 0;
-let mulLo: u64 = 0;
+export let mulHi: u64 = 0;
+export let mulLo: u64 = 0;
 
 // @ts-ignore: decorator
 @inline
-function mul64(a: u64, b: u64): void {
+export function mul64(a: u64, b: u64): void {
   const a0 = a & 0xffffffff, a1 = a >> 32, b0 = b & 0xffffffff, b1 = b >> 32;
   const w0 = a0 * b0;
   const t = a1 * b0 + (w0 >> 32);
@@ -371,23 +368,4 @@ export function parseNumber(p: usize, len: u32): f64 {
   }
   decSet(p, len);
   return decFloatBits(neg);
-}
-
-const DTOA_BUF = memory.data(64 << 1);
-
-/** Writes `x` as JSON number text at `d` (at most 32 bytes); returns the byte count. */
-export function writeNumber(d: usize, x: f64): u32 {
-  if (!isFinite(x)) {
-    store<u32>(d, 0x6c6c756e); // "null"
-    return 4;
-  }
-  if (x == 0) {
-    store<u8>(d, 0x30);
-    return 1;
-  }
-  let n = dtoa_buffered(DTOA_BUF, x);
-  // AssemblyScript prints integral values as "5.0"; JSON/JS print "5".
-  if (n >= 2 && load<u16>(DTOA_BUF + ((<usize>n - 1) << 1)) == 0x30 && load<u16>(DTOA_BUF + ((<usize>n - 2) << 1)) == 0x2e) n -= 2;
-  for (let i: u32 = 0; i < n; i++) store<u8>(d + i, <u8>load<u16>(DTOA_BUF + (<usize>i << 1)));
-  return n;
 }

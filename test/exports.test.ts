@@ -8,10 +8,11 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 };
 
 const expected: Record<string, string[]> = {
-  '.': ['loadPolicy', 'compilePolicy', 'buildBundle', 'loadBundle', 'RuntimeError', 'PolicyError', 'decideReference'],
+  '.': ['loadPolicy', 'compilePolicy', 'buildBundle', 'loadBundle', 'RuntimeError', 'PolicyError', 'decideReference', 'planDeployment', 'openApiDocument', 'diffRoutes', 'DeployError'],
   './lambda': ['withAuthorization'],
   './middy': ['claimguardMiddleware'],
   './supertokens': ['createAuthHandler', 'audienceOverride'],
+  './cdk': ['ClaimguardHttpApi', 'ClaimguardFunction', 'preloadPolicy', 'DeployError'],
 };
 
 describe('package exports', () => {

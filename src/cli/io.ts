@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 
 export interface TextOutput {
   write(chunk: string): unknown;
+  /** True for a terminal (process.stdout has it): colours are on by default only there. */
+  readonly isTTY?: boolean;
 }
 
 export interface CliIo {
@@ -11,9 +13,17 @@ export interface CliIo {
   readonly stderr: TextOutput;
   readonly stdin: AsyncIterable<string | Uint8Array>;
   readonly cwd: string;
+  /** Environment (NO_COLOR, FORCE_COLOR); process.env when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Ends long-running commands (`test --watch`); bin/claimguard.js aborts it on SIGINT/SIGTERM. */
+  readonly signal?: AbortSignal;
 }
 
-/** Exit codes (DESIGN §6). */
+/**
+ * The one exit-code rule of every command (docs/review.md, README): 0 ok; 1 findings (an invalid
+ * policy or suite, a failing case, coverage below the minimum, a warning under --strict, a deny
+ * with eval --fail-on-deny, a loosening with diff --fail-on); 2 usage or I/O errors.
+ */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;

@@ -4,22 +4,36 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
+import { registerDiff } from './commands/diff.js';
 import { registerEval } from './commands/eval.js';
 import { registerExplain } from './commands/explain.js';
+import { registerExport } from './commands/export.js';
+import { registerReport } from './commands/report.js';
+import { registerRoutes } from './commands/routes.js';
 import { registerTest } from './commands/test.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo, type RegisterCommand } from './io.js';
 
 export type { CliIo } from './io.js';
 
 /** One line per command. */
-const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerTest, registerEval, registerExplain];
+const COMMANDS: readonly RegisterCommand[] = [
+  registerCheck,
+  registerBuild,
+  registerTest,
+  registerEval,
+  registerExplain,
+  registerDiff,
+  registerReport,
+  registerExport,
+  registerRoutes,
+];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const ctx: CliContext = { io, exitCode: EXIT_OK };
   const program = new Command('claimguard')
-    .description('Route claim policies: check, build, test and evaluate policies.yaml')
+    .description('Route claim policies: check, build, test, evaluate and review policies.yaml')
     .version(VERSION)
     // Settings below are inherited by every command registered afterwards.
     .exitOverride()

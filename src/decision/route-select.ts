@@ -1,5 +1,7 @@
-// Route selection: routeKey hit first, then API Gateway's ranking of method + path.
-// This is the oracle, so it scans every route; the wasm module uses an index and must agree.
+// Route selection (docs/decision.md, "Which route decides"): the route API Gateway dispatched
+// (routeKey) always applies, a strictly finer policy route that also matches applies as well, and
+// without a usable routeKey the request is matched by method and path the way API Gateway ranks
+// routes. This is the oracle, so it scans every route; the wasm module uses an index and must agree.
 import type { IRRoute, PolicyIR, Segment } from '../policy/ir.js';
 import { isObject, own, type JsonObject } from './input.js';
 
@@ -8,6 +10,19 @@ export interface RouteMatch {
   /** Parameter name → value: from the request's pathParameters on a routeKey hit, else captured. */
   readonly params: JsonObject;
 }
+
+export interface RouteSelection {
+  /** The dispatched route (routeKey hit), or the best match by method and path, or `$default`. */
+  readonly match: RouteMatch;
+  /**
+   * Only on a routeKey hit: every policy route that matches the method and path and is strictly
+   * more specific than the dispatched one, most specific first. Their requirements apply too.
+   */
+  readonly finer: readonly RouteMatch[];
+}
+
+/** The routeKey names a policy route whose template cannot match the request: an inconsistent event. */
+export const MISMATCH = 'mismatch';
 
 const RANK: Record<Segment['kind'], number> = { literal: 0, param: 1, greedy: 2 };
 
@@ -30,6 +45,13 @@ function matchTemplate(template: readonly Segment[], segments: readonly string[]
   return template.length === segments.length ? params : null;
 }
 
+/** Captured params when the route (not `$default`) matches the method and path, else null. */
+function matchRoute(route: IRRoute, method: string, segments: readonly string[]): JsonObject | null {
+  if (route.segments === null) return null;
+  if (route.method !== method && route.method !== 'ANY') return null;
+  return matchTemplate(route.segments, segments);
+}
+
 /** Negative when a ranks before b: literal beats {param} beats {greedy+}, leftmost difference first; then exact method beats ANY. */
 function compareRoutes(a: IRRoute, b: IRRoute): number {
   const sa = a.segments!;
@@ -41,34 +63,47 @@ function compareRoutes(a: IRRoute, b: IRRoute): number {
   return (a.method === 'ANY' ? 1 : 0) - (b.method === 'ANY' ? 1 : 0);
 }
 
+/** Every route (not `$default`) matching the method and path, in API Gateway's rank order. */
+function matches(ir: PolicyIR, method: string, segments: readonly string[]): RouteMatch[] {
+  const found: RouteMatch[] = [];
+  for (const route of ir.routes) {
+    const params = matchRoute(route, method, segments);
+    if (params !== null) found.push({ route, params });
+  }
+  // Stable: two matching routes never rank equal (keys and shapes are unique), so order is total.
+  return found.sort((a, b) => compareRoutes(a.route, b.route));
+}
+
+/** Matching by method and path alone (no routeKey, or `$default`): the best template, else `$default`. */
+export function matchByPath(ir: PolicyIR, method: string, segments: readonly string[]): RouteMatch | null {
+  const best = matches(ir, method, segments)[0];
+  if (best !== undefined) return best;
+  const fallback = ir.routes.find((r) => r.segments === null);
+  return fallback ? { route: fallback, params: {} } : null;
+}
+
 export function selectRoute(
   ir: PolicyIR,
   request: { method: string; routeKey: string | null; pathParameters: JsonObject },
   segments: readonly string[],
-): RouteMatch | null {
+): RouteSelection | typeof MISMATCH | null {
   // `$default` as the API's route key says nothing about which policy route applies: match by path.
   const hit =
     request.routeKey !== null && request.routeKey !== '$default'
       ? ir.routes.find((r) => r.key === request.routeKey && r.segments !== null)
       : undefined;
-  let best: RouteMatch | null = null;
-  for (const route of ir.routes) {
-    if (route.segments === null) continue;
-    if (route.method !== request.method && route.method !== 'ANY') continue;
-    const params = matchTemplate(route.segments, segments);
-    if (params === null) continue;
-    if (best === null || compareRoutes(route, best.route) < 0) best = { route, params };
+  if (hit !== undefined) {
+    // API Gateway invoked this route's integration, so its requirements always apply; a path it
+    // cannot match means the event is not what API Gateway sends, and nothing else may stand in.
+    if (matchRoute(hit, request.method, segments) === null) return MISMATCH;
+    // A policy finer than the API's routes (one `ANY /{proxy+}` integration in front of specific
+    // policy routes) must not be bypassed: every finer route's requirements apply too. All of
+    // them, not only the most specific: a finer public route must not hide a protected one.
+    const finer = matches(ir, request.method, segments).filter((m) => compareRoutes(m.route, hit) < 0);
+    return { match: { route: hit, params: request.pathParameters }, finer };
   }
-  if (hit) {
-    // The API's route is trusted unless the policy is finer than the API's routes (one
-    // `ANY /{proxy+}` integration in front of a policy with specific routes): then the more
-    // specific policy route decides, or a catch-all would bypass it.
-    if (best !== null && compareRoutes(best.route, hit) < 0) return best;
-    return { route: hit, params: request.pathParameters };
-  }
-  if (best) return best;
-  const fallback = ir.routes.find((r) => r.segments === null);
-  return fallback ? { route: fallback, params: {} } : null;
+  const match = matchByPath(ir, request.method, segments);
+  return match === null ? null : { match, finer: [] };
 }
 
 /** A path parameter's value, or undefined when absent or not a string. */

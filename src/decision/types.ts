@@ -1,29 +1,33 @@
-// The decision contract (DESIGN §3): what the reference evaluator and the wasm module both return.
+// The decision contract (docs/decision.md): what the reference evaluator and the wasm module both return.
 import type { JsonValue } from '../policy/ir.js';
 
-/** Stable reason codes. Callers switch on these; never rename one. */
-export type ReasonCode =
-  | 'INPUT_INVALID'
-  | 'PATH_REJECTED'
-  | 'ROUTE_NOT_IN_POLICY'
-  | 'TOKEN_MISSING'
-  | 'CLAIM_INVALID'
-  | 'AUDIENCE_MISMATCH'
-  | 'ISSUER_MISMATCH'
-  | 'EMAIL_NOT_VERIFIED'
-  | 'EMAIL_VERIFICATION_EXPIRED'
-  | 'ROLES_MISSING'
-  | 'ROLE_FORBIDDEN'
-  | 'ROLES_EXPIRED'
-  | 'PERMISSIONS_MISSING'
-  | 'PERMISSION_FORBIDDEN'
-  | 'PERMISSIONS_EXPIRED'
-  | 'MFA_REQUIRED'
-  | 'MFA_FACTOR_MISSING'
-  | 'MFA_FACTOR_EXPIRED'
-  | 'TENANT_MISMATCH'
-  | 'SUBJECT_MISMATCH'
-  | 'CLAIM_MISMATCH';
+/** Stable reason codes, the closed set. Callers switch on these; never rename one. */
+export const REASON_CODES = [
+  'INPUT_INVALID',
+  'PATH_REJECTED',
+  'ROUTE_NOT_IN_POLICY',
+  'ROUTE_MISMATCH',
+  'TOKEN_MISSING',
+  'CLAIM_INVALID',
+  'AUDIENCE_MISMATCH',
+  'ISSUER_MISMATCH',
+  'EMAIL_NOT_VERIFIED',
+  'EMAIL_VERIFICATION_EXPIRED',
+  'ROLES_MISSING',
+  'ROLE_FORBIDDEN',
+  'ROLES_EXPIRED',
+  'PERMISSIONS_MISSING',
+  'PERMISSION_FORBIDDEN',
+  'PERMISSIONS_EXPIRED',
+  'MFA_REQUIRED',
+  'MFA_FACTOR_MISSING',
+  'MFA_FACTOR_EXPIRED',
+  'TENANT_MISMATCH',
+  'SUBJECT_MISMATCH',
+  'CLAIM_MISMATCH',
+] as const;
+
+export type ReasonCode = (typeof REASON_CODES)[number];
 
 /** Shaped like SuperTokens' claim-validator reasons: `message` plus expectation and actual value. */
 export interface ReasonDetail {
@@ -42,8 +46,13 @@ export interface Decision {
   readonly allow: boolean;
   /** 200 allow, 401 protected route without token, 403 every other deny. */
   readonly status: 200 | 401 | 403;
-  /** The policy route key that matched, or null when none did. */
+  /** The policy route that decides: the one API Gateway dispatched (routeKey), else the best match by path; null when none. */
   readonly route: string | null;
+  /**
+   * Present only when the dispatched route (routeKey) has strictly more specific policy routes that
+   * match the request too: their keys, most specific first. Their requirements applied as well.
+   */
+  readonly finerRoutes?: readonly string[];
   readonly reasons: readonly Reason[];
 }
 

@@ -29,6 +29,7 @@ export type PolicyErrorCode =
   | 'ROUTE_DUPLICATE'
   | 'PARAM_DUPLICATE'
   | 'PARAM_UNKNOWN'
+  | 'CLAIM_RESERVED'
   // Warnings
   | 'AUDIENCE_MISSING'
   | 'REQUIREMENT_UNSATISFIABLE';

@@ -7,6 +7,7 @@ import { ENTRY_KEYS, REQUIREMENT_KEYS } from './document.js';
 import type { PolicyError, PolicyErrorCode } from './errors.js';
 import { dataPath, formatPath } from './paths.js';
 import { problemAtPath, type DataPath, type SourceFile } from './source.js';
+import { didYouMean } from './suggest.js';
 
 /** Same place from src/policy and lib/policy: both sit two levels below the package root. */
 export const SCHEMA_URL = new URL('../../schemas/policies.schema.json', import.meta.url);
@@ -131,7 +132,7 @@ function describe(error: ErrorObject, path: DataPath, entryName: string | null):
       if (isRoute && (REQUIREMENT_KEYS as readonly string[]).includes(key)) {
         return at('KEY_UNKNOWN', `"${key}" is a requirement: put it under ${where}.require`, 'key', keyPath);
       }
-      const hint = suggest(key, schemaKeys(error.parentSchema));
+      const hint = didYouMean(key, schemaKeys(error.parentSchema));
       return at('KEY_UNKNOWN', `unknown key "${key}" in ${where}${hint}`, 'key', keyPath);
     }
     case 'required': {
@@ -206,31 +207,4 @@ function describe(error: ErrorObject, path: DataPath, entryName: string | null):
     default:
       return at('VALUE_INVALID', `${where} ${error.message ?? 'is invalid'}`);
   }
-}
-
-/** "did you mean" for a mistyped key: the allowed key within edit distance 2. */
-function suggest(key: string, allowed: readonly string[]): string {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best === null ? '' : ` (did you mean "${best}"?)`;
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
 }

@@ -134,6 +134,10 @@ function requirementProblems(file: SourceFile, map: unknown, path: DataPath, pro
   const claims = own(map, 'claims');
   if (isDict(claims)) {
     for (const name of Object.keys(claims)) {
+      const reserved = RESERVED_CLAIMS[name];
+      if (reserved !== undefined && Object.hasOwn(RESERVED_CLAIMS, name)) {
+        problems.push(problemAtPath(file, [...path, 'claims', name], 'CLAIM_RESERVED', `"${name}" cannot be checked under claims: ${reserved}`, 'key'));
+      }
       const bad = nonJson(own(claims, name), [...path, 'claims', name]);
       if (bad !== null) {
         problems.push(problemAtPath(file, bad, 'VALUE_INVALID', `${formatPath(bad)} is not a JSON value (NaN and infinities cannot be compared)`));
@@ -146,6 +150,30 @@ function requirementProblems(file: SourceFile, map: unknown, path: DataPath, pro
   }
   return uses;
 }
+
+/**
+ * Token claims with a dedicated requirement, or that SuperTokens and the JWT authorizer own:
+ * under `claims:` they would be compared as plain JSON (an `st-role` object never equals a role
+ * name), so a check there passes or fails for the wrong reason.
+ */
+export const RESERVED_CLAIMS: Readonly<Record<string, string>> = {
+  'st-ev': 'SuperTokens\' email-verification claim; use emailVerified: true (or { maxAgeSeconds })',
+  'st-role': 'SuperTokens\' roles claim; use roles: { anyOf | allOf | noneOf }',
+  'st-perm': 'SuperTokens\' permissions claim; use permissions: { anyOf | allOf | noneOf }',
+  'st-mfa': 'SuperTokens\' MFA claim; use mfa: true (or { factors, maxAgeSeconds })',
+  aud: 'the token audience; use audience: x (or the top-level audience:)',
+  iss: 'the token issuer; use the top-level issuer:',
+  sub: 'the user id; use subject: { equalsPathParam }',
+  tId: 'the tenant id; use tenant: { anyOf | equalsPathParam }',
+  exp: 'a JWT time the API Gateway JWT authorizer already checks',
+  iat: 'a JWT time the API Gateway JWT authorizer already checks',
+  nbf: 'a JWT time the API Gateway JWT authorizer already checks',
+  rsub: 'SuperTokens\' session bookkeeping, not an authorization fact',
+  sessionHandle: 'SuperTokens\' session bookkeeping, not an authorization fact',
+  refreshTokenHash1: 'SuperTokens\' session bookkeeping, not an authorization fact',
+  parentRefreshTokenHash1: 'SuperTokens\' session bookkeeping, not an authorization fact',
+  antiCsrfToken: 'SuperTokens\' session bookkeeping, not an authorization fact',
+};
 
 function nonJson(value: unknown, path: DataPath): DataPath | null {
   if (typeof value === 'number') return Number.isFinite(value) ? null : path;

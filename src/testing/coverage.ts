@@ -18,6 +18,13 @@ export interface CoverageItem {
 }
 
 export interface CoverageReport {
+  /**
+   * Which routes were counted: every route of the policy, or (with `test --filter`) only the
+   * routes the selected cases reach, so a focused run is not judged on routes it never meant to test.
+   */
+  readonly scope: 'all' | 'reached';
+  /** How many routes were counted. */
+  readonly routes: number;
   readonly covered: number;
   readonly total: number;
   /** 0–100; 100 when there is nothing to cover. */
@@ -37,15 +44,19 @@ export class CoverageRecorder {
   }
 
   record(evaluation: Evaluation): void {
-    const route = evaluation.match?.route;
-    if (route === undefined) return;
+    if (evaluation.match !== null) this.#recordRoute(evaluation.match.route, evaluation.outcomes);
+    for (const f of evaluation.finer) this.#recordRoute(f.match.route, f.outcomes);
+  }
+
+  #recordRoute(route: IRRoute, outcomes: readonly CheckOutcome[]): void {
     if (route.public) this.#reached.add(route);
     let checks = this.#checks.get(route);
     if (checks === undefined) this.#checks.set(route, (checks = new Map()));
-    record(checks, evaluation.outcomes);
+    record(checks, outcomes);
   }
 
-  report(): CoverageReport {
+  /** Coverage over every route, or with `scope: 'reached'` over the routes some input reached. */
+  report(scope: 'all' | 'reached' = 'all'): CoverageReport {
     const items: CoverageItem[] = [];
     const walk = (route: IRRoute, checks: readonly Check[]): void => {
       for (const check of checks) {
@@ -54,7 +65,8 @@ export class CoverageRecorder {
         if (check.kind === 'anyOf') for (const branch of check.branches) walk(route, branch);
       }
     };
-    for (const route of this.#ir.routes) {
+    const routes = scope === 'all' ? this.#ir.routes : this.#ir.routes.filter((r) => this.#reached.has(r) || this.#checks.has(r));
+    for (const route of routes) {
       if (route.public) {
         const seen: Outcome[] = this.#reached.has(route) ? ['reached'] : [];
         items.push({ route: route.key, requirement: `routes[${JSON.stringify(route.key)}]`, at: route.at, needed: ['reached'], seen });
@@ -67,7 +79,7 @@ export class CoverageRecorder {
     const uncovered = items.flatMap((i) =>
       i.needed.filter((o) => !i.seen.includes(o)).map((missing) => ({ route: i.route, requirement: i.requirement, missing, at: i.at })),
     );
-    return { covered, total, percent: total === 0 ? 100 : (covered / total) * 100, items, uncovered };
+    return { scope, routes: routes.length, covered, total, percent: total === 0 ? 100 : (covered / total) * 100, items, uncovered };
   }
 }
 

@@ -1,36 +1,8 @@
 // Expectations: parsed from the suite's short forms, and matched against a decision.
-import type { Decision, ReasonCode } from '../decision/types.js';
+import { REASON_CODES, type Decision, type ReasonCode } from '../decision/types.js';
+import { closest } from '../policy/suggest.js';
 import type { CellDocument, Expectation } from './suite.js';
 
-/** Every ReasonCode at runtime, so a typo in a suite is an error at load, not a puzzling failure. */
-export const REASON_CODES = [
-  'INPUT_INVALID',
-  'PATH_REJECTED',
-  'ROUTE_NOT_IN_POLICY',
-  'TOKEN_MISSING',
-  'CLAIM_INVALID',
-  'AUDIENCE_MISMATCH',
-  'ISSUER_MISMATCH',
-  'EMAIL_NOT_VERIFIED',
-  'EMAIL_VERIFICATION_EXPIRED',
-  'ROLES_MISSING',
-  'ROLE_FORBIDDEN',
-  'ROLES_EXPIRED',
-  'PERMISSIONS_MISSING',
-  'PERMISSION_FORBIDDEN',
-  'PERMISSIONS_EXPIRED',
-  'MFA_REQUIRED',
-  'MFA_FACTOR_MISSING',
-  'MFA_FACTOR_EXPIRED',
-  'TENANT_MISMATCH',
-  'SUBJECT_MISMATCH',
-  'CLAIM_MISMATCH',
-] as const satisfies readonly ReasonCode[];
-
-// Fails to compile when ReasonCode gains a code this list lacks.
-type Missing = Exclude<ReasonCode, (typeof REASON_CODES)[number]>;
-const complete: Missing extends never ? true : false = true;
-void complete;
 
 const isReasonCode = (s: string): s is ReasonCode => (REASON_CODES as readonly string[]).includes(s);
 
@@ -40,7 +12,11 @@ export type ParsedExpectation = { readonly ok: true; readonly expect: Expectatio
 export function parseExpectation(doc: CellDocument): ParsedExpectation {
   const ok = (expect: Expectation): ParsedExpectation => {
     const unknown = (expect.reasons ?? []).map((r) => r.code).filter((c) => !isReasonCode(c));
-    if (unknown.length > 0) return { ok: false, message: `unknown reason code ${unknown.join(', ')} (known: ${REASON_CODES.join(', ')})` };
+    if (unknown.length > 0) {
+      const hints = unknown.map((c) => closest(c, REASON_CODES)).filter((c) => c !== null);
+      const hint = hints.length > 0 ? ` (did you mean ${hints.join(', ')}?)` : '';
+      return { ok: false, message: `unknown reason code ${unknown.join(', ')}${hint} (known: ${REASON_CODES.join(', ')})` };
+    }
     return { ok: true, expect };
   };
   if (doc === 'allow') return ok({ allow: true });

@@ -86,20 +86,31 @@ export interface ExplainInput {
   readonly reference: Evaluation;
 }
 
+/** The routes whose requirements applied: the deciding one, and a finer one that applied as well. */
+function routeSections(e: Evaluation): { label: string; route: IRRoute; outcomes: readonly CheckOutcome[] }[] {
+  const sections = e.match === null ? [] : [{ label: 'route', route: e.match.route, outcomes: e.outcomes }];
+  for (const f of e.finer) sections.push({ label: 'finer route (applies as well)', route: f.match.route, outcomes: f.outcomes });
+  return sections;
+}
+
 /** The explanation, and whether the bundle and the reference agree (false is an internal error). */
 export function renderExplanation(x: ExplainInput): { text: string; agrees: boolean } {
   const lines = [`${x.requestLine}`, `  as ${x.who}`, `  at ${new Date(x.now).toISOString()} (${x.now})`, ''];
-  const route = x.reference.match?.route;
   const d = x.decision;
   lines.push(`decision: ${d.allow ? 'ALLOW' : 'DENY'} ${d.status}   (${x.engine})`);
-  lines.push(route ? `route: ${route.key}   (${route.at.file}:${route.at.line}:${route.at.col})` : 'route: none');
-  if (route?.public) lines.push('', 'public route: no token or claim is required');
-  else if (route && x.reference.outcomes.length === 0) lines.push('', 'no token: a protected route needs one (401)');
-  if (x.reference.outcomes.length > 0 && route) {
-    const failing = x.reference.outcomes.filter((o) => !o.pass).length;
-    lines.push('', `requirements (${x.reference.outcomes.length - failing} of ${x.reference.outcomes.length} pass):`);
-    for (const o of x.reference.outcomes) lines.push(...outcomeLines(route, o, '  '));
-  }
+  const routes = routeSections(x.reference);
+  if (routes.length === 0) lines.push('route: none');
+  routes.forEach(({ label, route, outcomes }, i) => {
+    if (i > 0) lines.push('');
+    lines.push(`${label}: ${route.key}   (${route.at.file}:${route.at.line}:${route.at.col})`);
+    if (route.public) lines.push('', 'public route: no token or claim is required');
+    else if (outcomes.length === 0) lines.push('', 'no token: a protected route needs one (401)');
+    else {
+      const failing = outcomes.filter((o) => !o.pass).length;
+      lines.push('', `requirements (${outcomes.length - failing} of ${outcomes.length} pass):`);
+      for (const o of outcomes) lines.push(...outcomeLines(route, o, '  '));
+    }
+  });
   if (d.reasons.length > 0) {
     lines.push('', 'reasons:');
     for (const r of d.reasons) lines.push(`  ${r.id} ${reasonText(r)}`);
@@ -144,14 +155,18 @@ function outcomeJson(route: IRRoute, o: CheckOutcome): RequirementJson {
 export function explanationJson(x: ExplainInput): { text: string; agrees: boolean } {
   const route = x.reference.match?.route;
   const agrees = isDeepStrictEqual(x.decision, x.reference.decision);
+  const routeJson = (r: IRRoute) => ({ key: r.key, at: `${r.at.file}:${r.at.line}:${r.at.col}`, public: r.public });
   const doc = {
     request: x.requestLine,
     as: x.who,
     now: x.now,
     engine: x.engine,
     decision: x.decision,
-    route: route ? { key: route.key, at: `${route.at.file}:${route.at.line}:${route.at.col}`, public: route.public } : null,
+    route: route ? routeJson(route) : null,
     requirements: route ? x.reference.outcomes.map((o) => outcomeJson(route, o)) : [],
+    ...(x.reference.finer.length === 0
+      ? {}
+      : { finerRoutes: x.reference.finer.map((f) => ({ ...routeJson(f.match.route), requirements: f.outcomes.map((o) => outcomeJson(f.match.route, o)) })) }),
     agrees,
     ...(agrees ? {} : { reference: x.reference.decision }),
   };

@@ -11,7 +11,7 @@ import { offsetOf, parseSource, positionOf, type DataPath, type SourceFile } fro
 import { sortSuiteErrors, SuiteError, suiteErrorAt } from './errors.js';
 import { parseExpectation } from './expect.js';
 import { applyLayer, PrincipalRegistry, unknownPrincipal } from './principals.js';
-import { parseRequestLine, routeProblem } from './request.js';
+import { methodProblem, parseRequestLine, routeProblem } from './request.js';
 import { validateSuite } from './suite-schema.js';
 import {
   ANONYMOUS,
@@ -264,6 +264,13 @@ function* buildMatrix(ctx: BuildContext, m: MatrixDocument, path: DataPath): Gen
   }
 }
 
+/** The value written at `path` in the suite file (to tell a request line from the object form). */
+function lastStep(ctx: BuildContext, path: DataPath): unknown {
+  let node: unknown = ctx.file.data;
+  for (const step of path) node = isMap(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[step] : undefined;
+  return node;
+}
+
 interface CaseParts {
   readonly name: string;
   readonly request: TestRequest;
@@ -277,6 +284,14 @@ interface CaseParts {
 }
 
 function finishCase(ctx: BuildContext, p: CaseParts): TestCase | null {
+  const badMethod = methodProblem(p.request.method);
+  if (badMethod !== null) {
+    const rowKey = p.requestPath.includes('rows');
+    // A request line is one scalar; the object form has its own `method`.
+    const at = rowKey || typeof lastStep(ctx, p.requestPath) === 'string' ? p.requestPath : [...p.requestPath, 'method'];
+    ctx.errors.push(suiteErrorAt(ctx.file, at, 'METHOD_UNKNOWN', badMethod, rowKey ? 'key' : 'value'));
+    return null;
+  }
   const parsed = parseExpectation(p.expectDoc);
   if (!parsed.ok) {
     ctx.errors.push(suiteErrorAt(ctx.file, p.expectPath, 'EXPECT_INVALID', parsed.message));

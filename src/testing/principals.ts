@@ -3,9 +3,11 @@
 // deep-merged on top (maps merge key by key, lists and scalars replace, `null` sets JSON null).
 // Time sugar (`now-5m`) is resolved against the `now` of the suite that uses the principal.
 import type { DataPath, SourceFile } from '../policy/source.js';
+import { closest } from '../policy/suggest.js';
+import { claimShapeProblems } from './claim-shapes.js';
 import { suiteErrorAt, type SuiteError } from './errors.js';
-import type { Claims, PrincipalDocument } from './suite.js';
-import { claimTime } from './time.js';
+import { ANONYMOUS, type Claims, type PrincipalDocument } from './suite.js';
+import { claimTime, TIME_SUGAR_HELP } from './time.js';
 
 type Json = { [key: string]: unknown };
 
@@ -53,18 +55,20 @@ export function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-/** Replaces time sugar with numbers; reports `now-5m` where the unit is not known. */
-function resolveTimes(value: unknown, tokenPath: string[], now: number, onAmbiguous: (tokenPath: string[]) => void): unknown {
+type TimeProblem = (tokenPath: string[], kind: 'ambiguous' | 'invalid', text: string) => void;
+
+/** Replaces time sugar with numbers; reports `now-5m` where the unit is not known, and sugar that does not parse. */
+function resolveTimes(value: unknown, tokenPath: string[], now: number, onProblem: TimeProblem): unknown {
   if (typeof value === 'string') {
     const t = claimTime(value, tokenPath, now);
     if (t.kind === 'value') return t.value;
-    if (t.kind === 'ambiguous') onAmbiguous(tokenPath);
+    if (t.kind === 'ambiguous' || t.kind === 'invalid') onProblem(tokenPath, t.kind, value);
     return value;
   }
   if (Array.isArray(value)) return value;
   if (isMap(value)) {
     const out: Json = {};
-    for (const [k, v] of Object.entries(value)) out[k] = resolveTimes(v, [...tokenPath, k], now, onAmbiguous);
+    for (const [k, v] of Object.entries(value)) out[k] = resolveTimes(v, [...tokenPath, k], now, onProblem);
     return out;
   }
   return value;
@@ -80,14 +84,12 @@ export function applyLayer(base: Claims, layer: Layer, now: number, src: LayerSo
       );
     }
   });
-  const claims = resolveTimes(layer.claims ?? {}, [], now, (tokenPath) => {
+  const claims = resolveTimes(layer.claims ?? {}, [], now, (tokenPath, kind, text) => {
+    const at = [...(src.claimsPath ?? [...src.path, 'claims']), ...tokenPath];
     errors?.push(
-      suiteErrorAt(
-        src.file,
-        [...(src.claimsPath ?? [...src.path, 'claims']), ...tokenPath],
-        'TIME_UNIT_AMBIGUOUS',
-        `"${tokenPath.join('.')}" is not a known time field, so the unit of this time is unclear: write ms(…) or s(…)`,
-      ),
+      kind === 'ambiguous'
+        ? suiteErrorAt(src.file, at, 'TIME_UNIT_AMBIGUOUS', `"${tokenPath.join('.')}" is not a known time field, so the unit of this time is unclear: write ms(…) or s(…)`)
+        : suiteErrorAt(src.file, at, 'TIME_INVALID', `${JSON.stringify(text)} is not a valid time: ${TIME_SUGAR_HELP}`),
     );
   });
   return deepMerge(out, claims) as Claims;
@@ -129,7 +131,25 @@ export class PrincipalRegistry {
         );
         continue;
       }
-      this.#resolve(def, now, errors);
+      const token = this.#resolve(def, now, errors);
+      errors.push(...this.#shapeErrors(def, token));
+    }
+    return errors;
+  }
+
+  /**
+   * Claims of the resolved payload with a shape SuperTokens never writes, reported where this
+   * principal writes (or unsets) them; a shape inherited unchanged is reported at the parent.
+   */
+  #shapeErrors(def: PrincipalDefinition, token: Claims): SuiteError[] {
+    const errors: SuiteError[] = [];
+    for (const problem of claimShapeProblems(token)) {
+      const claim = problem.path[0]!;
+      const written = def.doc.claims !== undefined && Object.hasOwn(def.doc.claims, claim);
+      const unsetAt = (def.doc.unset ?? []).findIndex((entry) => pointerSteps(entry)[0] === claim);
+      const at: DataPath | null = written ? [...def.src.path, 'claims', ...problem.path] : unsetAt !== -1 ? [...def.src.path, 'unset', unsetAt] : null;
+      if (at === null) continue;
+      errors.push(suiteErrorAt(def.src.file, at, 'CLAIM_SHAPE', `principal "${def.name}": ${problem.message}`));
     }
     return errors;
   }
@@ -172,6 +192,15 @@ export class PrincipalRegistry {
 }
 
 export function unknownPrincipal(name: string, known: readonly string[]): string {
+  const near = closest(name, [...known, ANONYMOUS]);
   const list = known.length === 0 ? 'none are defined' : `known: ${[...known].sort().join(', ')}`;
-  return `unknown principal "${name}" (${list}; "anonymous" means no token)`;
+  return `unknown principal "${name}"${near === null ? '' : ` (did you mean "${near}"?)`} (${list}; "anonymous" means no token)`;
+}
+
+/**
+ * The clock a principal is shown at outside a case (`explain`, `diff`, `report`): the `now` of
+ * the suite that defines it, so its relative times read as its author meant them.
+ */
+export function homeNow(def: PrincipalDefinition, suites: readonly { readonly file: string; readonly now: number }[]): number | undefined {
+  return suites.find((s) => s.file === def.src.file.name)?.now;
 }

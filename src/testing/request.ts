@@ -6,9 +6,11 @@
 // Both must meet the expectation, and each must equal the reference evaluator's decision.
 // A case that pins `routeKey` (object form) runs once, exactly as written.
 import { splitPath } from '../decision/path.js';
-import { selectRoute } from '../decision/route-select.js';
+import { matchByPath } from '../decision/route-select.js';
 import type { DecisionInput } from '../decision/types.js';
 import type { PolicyIR } from '../policy/ir.js';
+import { HTTP_METHODS } from '../policy/route-key.js';
+import { didYouMean } from '../policy/suggest.js';
 import type { Expectation, TestCase, TestRequest } from './suite.js';
 
 export type InputMode = 'by-path' | 'as-gateway' | 'pinned';
@@ -24,15 +26,23 @@ export function parseRequestLine(line: string): { method: string; path: string }
   return { method: line.slice(0, space), path: line.slice(space + 1) };
 }
 
-export function requestLineOf(r: TestRequest): string {
-  return `${r.method} ${r.path}`;
+/** Methods a request can have: a policy's route methods without `ANY`, which only routes use. */
+export const REQUEST_METHODS: readonly string[] = HTTP_METHODS.filter((m) => m !== 'ANY');
+
+/**
+ * Why a case's method cannot be what API Gateway sends, or null. A typo (`DELTE`) would otherwise
+ * match no method route and land on `ANY` or `$default`: a silent, misleading verdict.
+ */
+export function methodProblem(method: string): string | null {
+  if (REQUEST_METHODS.includes(method)) return null;
+  return `unknown HTTP method "${method}"${didYouMean(method, REQUEST_METHODS)}: use one of ${REQUEST_METHODS.join(', ')}`;
 }
 
 /** The route API Gateway would pick for the request, with its captured parameters; null when none. */
 export function gatewayRoute(ir: PolicyIR, method: string, path: string): { routeKey: string; pathParameters: Record<string, string> } | null {
   const segments = splitPath(path);
   if (segments === null) return null;
-  const match = selectRoute(ir, { method, routeKey: null, pathParameters: {} }, segments);
+  const match = matchByPath(ir, method, segments);
   if (match === null) return null;
   const pathParameters: Record<string, string> = {};
   for (const [k, v] of Object.entries(match.params)) if (typeof v === 'string') pathParameters[k] = v;

@@ -50,8 +50,11 @@ export interface TestRunResult {
 }
 
 export interface RunOptions {
-  /** Case-insensitive substring of `<suite file> › <case name>`; `/re/` for a regular expression. */
-  readonly filter?: string;
+  /**
+   * Case-insensitive substring of `<suite file> › <case name>`; `/re/` for a regular expression.
+   * Coverage then counts only the routes the selected cases reach.
+   */
+  readonly filter?: string | undefined;
 }
 
 export function caseMatcher(filter: string | undefined): (fullName: string) => boolean {
@@ -90,7 +93,8 @@ export function runSuites(ir: PolicyIR, suites: readonly TestSuite[], engine: De
     }
     if (cases.length > 0) results.push({ suite, cases });
   }
-  return { engine: engine.description, suites: results, passed, failed, errors, skipped, coverage: coverage.report() };
+  const scope = options.filter === undefined || options.filter === '' ? 'all' : 'reached';
+  return { engine: engine.description, suites: results, passed, failed, errors, skipped, coverage: coverage.report(scope) };
 }
 
 function runCase(ir: PolicyIR, c: TestCase, engine: DecisionEngine, coverage: CoverageRecorder): CaseResult {

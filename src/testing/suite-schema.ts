@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { dataPath, formatPath } from '../policy/paths.js';
+import { didYouMean } from '../policy/suggest.js';
 import type { DataPath, SourceFile } from '../policy/source.js';
 import { suiteErrorAt, type SuiteError } from './errors.js';
 import type { SuiteDocument } from './suite.js';
@@ -106,7 +107,8 @@ function translate(error: ErrorObject, file: SourceFile, names: Map<unknown, str
     }
     case 'additionalProperties': {
       const key = String(params['additionalProperty']);
-      return at(`unknown key "${key}" in ${where}`, 'key', [...path, key]);
+      const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      return at(`unknown key "${key}" in ${where}${didYouMean(key, Object.keys(parent?.properties ?? {}))}`, 'key', [...path, key]);
     }
     case 'required':
       return path.length === 0 && params['missingProperty'] === 'version'

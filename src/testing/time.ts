@@ -56,14 +56,25 @@ export function unitAt(path: readonly string[]): TimeUnit | null {
 export type TimeSugar =
   | { readonly kind: 'none' }
   | { readonly kind: 'value'; readonly value: number }
-  | { readonly kind: 'ambiguous' };
+  | { readonly kind: 'ambiguous' }
+  /** Meant as time sugar (starts with `now`, `ms(` or `s(`) but not valid. */
+  | { readonly kind: 'invalid' };
+
+/** What valid time sugar looks like, for error messages. */
+export const TIME_SUGAR_HELP = 'write now, now-5m, now+1h30m or now-1d+2h (units ms, s, m, h, d; no spaces inside an amount), or ms(…)/s(…) around it';
+
+/** A string that starts like time sugar: `now`, `now-…`, `now +…`, `ms(…`, `s(…` (not `now playing`). */
+const SUGAR_ATTEMPT = /^\s*(?:now\s*(?:[+-]|$)|m?s\()/;
 
 /** Resolves a claim string that is time sugar. Seconds are whole (floored), as SuperTokens writes them. */
 export function claimTime(text: string, path: readonly string[], now: number): TimeSugar {
   const wrapped = WRAPPED.exec(text.trim());
   const unit: TimeUnit | null = wrapped ? (wrapped[1] as TimeUnit) : unitAt(path);
   const ms = relativeTime(wrapped ? (wrapped[2] ?? '') : text, now);
-  if (ms === null) return { kind: 'none' };
+  if (ms === null) {
+    // Other strings stay strings: a case may put a malformed value in a time field on purpose.
+    return SUGAR_ATTEMPT.test(text) ? { kind: 'invalid' } : { kind: 'none' };
+  }
   if (unit === null) return { kind: 'ambiguous' };
   return { kind: 'value', value: unit === 'ms' ? ms : Math.floor(ms / 1000) };
 }

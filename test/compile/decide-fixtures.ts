@@ -28,7 +28,6 @@ export const routing = policy(
     route('GET /proto2/{constructor}', [chk.subject('constructor')]),
     route('GET /café/ü', [chk.subject('none')]),
     route('GET /tie/{first}', [chk.subject('first')]),
-    route('GET /tie/{second}', [chk.subject('second')]),
     route('ANY /any/{p}', [chk.subject('p')]),
     route('GET /any/{p}/{q}', [chk.subject('q')]),
     route('$default', [chk.emailVerified()]),
@@ -45,7 +44,6 @@ export const finer = policy([
   publicRoute('GET /a'),
   route('GET /{x}/{y}', [chk.subject('y')]),
   route('GET /shape/{one}', [chk.subject('one')]),
-  route('GET /shape/{two}', [chk.subject('two')]),
   route('$default', [chk.mfa()]),
 ]);
 export const checkRoutes: [string, Check[]][] = [

@@ -46,6 +46,8 @@ describe('policy table encoding', () => {
     ]);
     expect(() => encodePolicyTable(bad)).toThrow(PolicyEncodeError);
     expect(() => encodePolicyTable(policy([{ ...route('GET /a'), method: 'TRACE' as 'GET' }]))).toThrow(/unknown method/);
+    // One route to API Gateway (the loader's ROUTE_DUPLICATE): the trie could hold only one of them.
+    expect(() => encodePolicyTable(policy([route('GET /shape/{one}'), route('GET /shape/{two}')]))).toThrow(/same method and template as GET \/shape\/\{one\}/);
   });
 });
 

@@ -162,15 +162,39 @@ describe('compiled bundle = reference evaluator', () => {
           else request['routeKey'] = routeKey;
           return { doc: { ...d, request } };
         });
-    let routed = 0;
+    const seen = { routed: 0, finer: 0, mismatch: 0 };
     await differential(arbBatch(50, rerouted, { maxSegments: 4 }), runs(40), 3, (auth, ir, sents) => {
       for (const s of sents) {
         const want = decide(ir, received(s));
-        expect(auth.decide((s as { doc: unknown }).doc).route).toBe(want.route);
-        if (want.route !== null) routed++;
+        const got = auth.decide((s as { doc: unknown }).doc);
+        expect(got.route).toBe(want.route);
+        expect(got.finerRoutes).toEqual(want.finerRoutes);
+        if (want.route !== null) seen.routed++;
+        if (want.finerRoutes !== undefined) seen.finer++;
+        if (want.reasons[0]?.code === 'ROUTE_MISMATCH') seen.mismatch++;
       }
     });
-    expect(routed).toBeGreaterThan(500);
+    console.info(`route: ${JSON.stringify(seen)}`);
+    expect(seen.routed).toBeGreaterThan(300);
+    expect(seen.mismatch).toBeGreaterThan(100);
+  }, LIMIT_MS + 60_000);
+
+  it('dispatched requests: the routeKey’s route, every finer route that matches too, one list of reasons', async () => {
+    const seen = { finer: 0, finerDeny: 0, several: 0 };
+    await differential(arbBatch(40, docs({ dispatched: true, malformedPercent: 0 }), { maxSegments: 3 }), runs(100), 6, (_auth, ir, sents) => {
+      for (const s of sents) {
+        const want = decide(ir, received(s));
+        if (want.finerRoutes === undefined) continue;
+        seen.finer++;
+        if (!want.allow) seen.finerDeny++;
+        if (want.finerRoutes.length > 1) seen.several++;
+      }
+    });
+    console.info(`dispatched: ${JSON.stringify(seen)}`);
+    // Already deep-equal to the reference; the property is only worth something if finer routes occur.
+    expect(seen.finer).toBeGreaterThan(40);
+    expect(seen.finerDeny).toBeGreaterThan(20);
+    expect(seen.several).toBeGreaterThan(0);
   }, LIMIT_MS + 60_000);
 
   it('raw text: escaped keys and strings ("st\\u002dev"), decoy duplicates, later duplicates, number spellings, whitespace', async () => {

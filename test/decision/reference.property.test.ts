@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decide, evaluate } from '../../src/decision/evaluate.js';
 import { checkInput } from '../../src/decision/input.js';
-import type { Decision, ReasonCode } from '../../src/decision/types.js';
+import { REASON_CODES, type Decision, type ReasonCode } from '../../src/decision/types.js';
 import type { Check, PolicyIR } from '../../src/policy/ir.js';
 import { arbCase, jsonObject } from '../arbitraries/index.js';
 import { assertChunked } from '../support/breathe.js';
@@ -12,14 +12,9 @@ import { assertChunked } from '../support/breathe.js';
 const RUNS = { numRuns: 300 };
 type Doc = Record<string, unknown>;
 
-const CODES: readonly ReasonCode[] = [
-  'INPUT_INVALID', 'PATH_REJECTED', 'ROUTE_NOT_IN_POLICY', 'TOKEN_MISSING', 'CLAIM_INVALID', 'AUDIENCE_MISMATCH',
-  'ISSUER_MISMATCH', 'EMAIL_NOT_VERIFIED', 'EMAIL_VERIFICATION_EXPIRED', 'ROLES_MISSING', 'ROLE_FORBIDDEN', 'ROLES_EXPIRED',
-  'PERMISSIONS_MISSING', 'PERMISSION_FORBIDDEN', 'PERMISSIONS_EXPIRED', 'MFA_REQUIRED', 'MFA_FACTOR_MISSING',
-  'MFA_FACTOR_EXPIRED', 'TENANT_MISMATCH', 'SUBJECT_MISMATCH', 'CLAIM_MISMATCH',
-];
+const CODES: readonly ReasonCode[] = REASON_CODES;
 /** Codes that stand alone: they stop evaluation before any check runs. */
-const ALONE: readonly ReasonCode[] = ['INPUT_INVALID', 'PATH_REJECTED', 'ROUTE_NOT_IN_POLICY', 'TOKEN_MISSING'];
+const ALONE: readonly ReasonCode[] = ['INPUT_INVALID', 'PATH_REJECTED', 'ROUTE_NOT_IN_POLICY', 'ROUTE_MISMATCH', 'TOKEN_MISSING'];
 
 const isValidInput = (input: unknown): input is Doc => !('code' in checkInput(input));
 const tokenOf = (input: Doc): Doc | null => {
@@ -85,7 +80,7 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('pre-check codes stand alone, with route null except TOKEN_MISSING; reason ids name the matched route’s claims', async () => {
+  it('pre-check codes stand alone, with route null except TOKEN_MISSING; reason ids name the applied routes’ claims', async () => {
     await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         const d = decide(ir, input);
@@ -94,7 +89,8 @@ describe('reference evaluator invariants', () => {
           expect(d.reasons).toHaveLength(1);
           expect(d.route === null).toBe(alone[0]!.code !== 'TOKEN_MISSING');
         } else if (!d.allow) {
-          const ids = new Set(leafIds(routeOf(ir, d)!.checks));
+          const applied = [d.route, ...(d.finerRoutes ?? [])].map((k) => ir.routes.find((r) => r.key === k)!);
+          const ids = new Set(applied.flatMap((r) => leafIds(r.checks)));
           for (const r of d.reasons) expect(ids.has(r.id)).toBe(true);
         }
       }),
@@ -116,27 +112,36 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('evaluate(): decision reasons are the outcomes’ reasons in order; allow ⇔ every outcome passed', async () => {
+  it('evaluate(): decision reasons are the outcomes’ reasons in order (finer routes adding only new ones); allow ⇔ every outcome passed', async () => {
     await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         const e = evaluate(ir, input);
-        for (const o of e.outcomes) expect(o.pass).toBe(o.reasons.length === 0);
-        if (e.outcomes.length > 0) {
-          expect(e.decision.reasons).toEqual(e.outcomes.flatMap((o) => o.reasons));
-          expect(e.decision.allow).toBe(e.outcomes.every((o) => o.pass));
+        const all = [e.outcomes, ...e.finer.map((f) => f.outcomes)];
+        for (const o of all.flat()) expect(o.pass).toBe(o.reasons.length === 0);
+        if (all.some((os) => os.length > 0)) {
+          const expected = e.outcomes.flatMap((o) => o.reasons);
+          for (const r of e.finer.flatMap((f) => f.outcomes.flatMap((o) => o.reasons))) {
+            if (!expected.some((x) => JSON.stringify(x) === JSON.stringify(r))) expected.push(r);
+          }
+          expect(e.decision.reasons).toEqual(expected);
+          expect(e.decision.allow).toBe(all.every((os) => os.every((o) => o.pass)));
         }
         expect(e.decision.route).toBe(e.match?.route.key ?? null);
+        expect(e.decision.finerRoutes ?? []).toEqual(e.finer.map((f) => f.match.route.key));
       }),
       RUNS,
     );
   });
 
-  it('a matched public route always allows, whatever the token', async () => {
+  it('a matched public route with no finer protected route always allows, whatever the token', async () => {
     await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         const d = decide(ir, input);
         const r = routeOf(ir, d);
-        if (r?.public) expect(d).toEqual({ allow: true, status: 200, route: r.key, reasons: [] });
+        const finer = (d.finerRoutes ?? []).map((k) => ir.routes.find((x) => x.key === k)!);
+        if (r?.public && finer.every((f) => f.public)) {
+          expect(d).toEqual({ allow: true, status: 200, route: r.key, ...(d.finerRoutes && { finerRoutes: d.finerRoutes }), reasons: [] });
+        }
       }),
       RUNS,
     );
@@ -221,19 +226,22 @@ describe('reference evaluator invariants', () => {
     );
   });
 
-  it('a routeKey naming a policy route (not $default) selects it, unless the path is refused or a finer policy route matches', async () => {
+  it('a routeKey naming a policy route (not $default) decides, unless the path is refused or cannot be that route’s', async () => {
     await assertChunked(
       fc.property(arbCase(), ({ ir, input }) => {
         fc.pre(isValidInput(input));
         const request = input['request'] as Doc;
         const key = request['routeKey'];
-        fc.pre(typeof key === 'string' && key !== '$default' && ir.routes.some((r) => r.key === key));
+        fc.pre(typeof key === 'string' && key !== '$default' && ir.routes.some((r) => r.key === key && r.segments !== null));
         const e = evaluate(ir, input);
-        if (e.decision.reasons[0]?.code === 'PATH_REJECTED' || e.decision.route === key) return;
-        // Otherwise the policy is finer than the API's route: a route matched by method + path won.
-        const chosen = e.match?.route;
-        expect(chosen?.segments).not.toBeNull();
-        expect(chosen?.method === request['method'] || chosen?.method === 'ANY').toBe(true);
+        const code = e.decision.reasons[0]?.code;
+        if (code === 'PATH_REJECTED' || code === 'ROUTE_MISMATCH') {
+          expect(e.decision.route).toBeNull();
+          return;
+        }
+        expect(e.decision.route).toBe(key);
+        // Finer routes can only join the dispatched one, and only routes matched by method + path.
+        for (const f of e.finer) expect(f.match.route.method === request['method'] || f.match.route.method === 'ANY').toBe(true);
       }),
       { numRuns: 100 },
     );

@@ -1,4 +1,4 @@
-// Route selection (DESIGN §3): routeKey hit, API Gateway ranking of method + path, `$default`,
+// Route selection (docs/decision.md): routeKey hit, API Gateway ranking of method + path, `$default`,
 // canonical-path refusal, input validation order, token presence.
 import { describe, expect, it } from 'vitest';
 import { decide, evaluate } from '../../src/decision/evaluate.js';
@@ -64,24 +64,82 @@ describe('routeKey', () => {
     publicRoute('ANY /{proxy+}'),
   ]);
   it.each([
-    { name: 'a policy key is used when no finer policy route matches the path', routeKey: 'GET /orders/{orderId}', method: 'GET', path: '/orders/9', route: 'GET /orders/{orderId}', params: { orderId: '7' } },
-    { name: 'a policy key is used when its template does not match the path (custom-domain prefix)', routeKey: 'GET /orders/{orderId}', method: 'GET', path: '/v1/orders/9', route: 'GET /orders/{orderId}', params: { orderId: '7' } },
-    { name: 'a finer policy route beats the routeKey hit', routeKey: 'GET /orders/{orderId}', method: 'GET', path: '/orders/mine', route: 'GET /orders/mine', params: {} },
-    { name: '$default matches by path', routeKey: '$default', method: 'GET', path: '/orders/mine', route: 'GET /orders/mine', params: {} },
-    { name: 'a key the policy lacks (finer policy) matches by path', routeKey: 'GET /orders/{id}', method: 'GET', path: '/orders/mine', route: 'GET /orders/mine', params: {} },
-    { name: 'null routeKey matches by path', routeKey: null, method: 'GET', path: '/orders/9', route: 'GET /orders/{orderId}', params: { orderId: '9' } },
+    { name: 'a policy key is used when no finer policy route matches the path', routeKey: 'GET /orders/{orderId}', method: 'GET', path: '/orders/9', route: 'GET /orders/{orderId}', finer: undefined, params: { orderId: '7' } },
+    { name: 'a finer policy route applies beside the routeKey hit', routeKey: 'GET /orders/{orderId}', method: 'GET', path: '/orders/mine', route: 'GET /orders/{orderId}', finer: ['GET /orders/mine'], params: { orderId: '7' } },
+    { name: '$default matches by path', routeKey: '$default', method: 'GET', path: '/orders/mine', route: 'GET /orders/mine', finer: undefined, params: {} },
+    { name: 'a key the policy lacks (finer policy) matches by path', routeKey: 'GET /orders/{id}', method: 'GET', path: '/orders/mine', route: 'GET /orders/mine', finer: undefined, params: {} },
+    { name: 'null routeKey matches by path', routeKey: null, method: 'GET', path: '/orders/9', route: 'GET /orders/{orderId}', finer: undefined, params: { orderId: '9' } },
     // An API deployed with only `ANY /{proxy+}` in front of a finer policy: the catch-all must not
-    // bypass the specific routes, so the more specific policy route decides.
-    { name: 'ANY /{proxy+} that is also a policy key loses to a finer route matching the path', routeKey: 'ANY /{proxy+}', method: 'GET', path: '/orders/mine', route: 'GET /orders/mine', params: {} },
-    { name: 'ANY /{proxy+} that is also a policy key is used when nothing finer matches', routeKey: 'ANY /{proxy+}', method: 'GET', path: '/other/x', route: 'ANY /{proxy+}', params: { orderId: '7' } },
-  ])('$name', ({ routeKey, method, path, route: expected, params }) => {
+    // bypass the specific routes, so the more specific policy route applies too.
+    { name: 'ANY /{proxy+} that is also a policy key: a finer route matching the path applies too', routeKey: 'ANY /{proxy+}', method: 'GET', path: '/orders/mine', route: 'ANY /{proxy+}', finer: ['GET /orders/mine', 'GET /orders/{orderId}'], params: { orderId: '7' } },
+    { name: 'ANY /{proxy+} that is also a policy key is used alone when nothing finer matches', routeKey: 'ANY /{proxy+}', method: 'GET', path: '/other/x', route: 'ANY /{proxy+}', finer: undefined, params: { orderId: '7' } },
+  ])('$name', ({ routeKey, method, path, route: expected, finer, params }) => {
     const e = evaluate(p, input(method, path, { routeKey, pathParameters: { orderId: '7' }, now: NOW }));
     expect(e.decision.route).toBe(expected);
+    expect(e.decision.finerRoutes).toEqual(finer);
+    expect(e.finer.map((f) => f.match.route.key)).toEqual(finer ?? []);
     expect({ ...e.match?.params }).toEqual(params);
+  });
+
+  const mismatch = { allow: false, status: 403, route: null, reasons: [{ id: 'request', code: 'ROUTE_MISMATCH', reason: { message: 'the request does not match the route API Gateway dispatched' } }] };
+  it.each([
+    { name: 'a prefix the template does not have (an unstripped mapping)', routeKey: 'GET /orders/{orderId}', method: 'GET', path: '/v1/orders/9' },
+    { name: 'another method', routeKey: 'GET /orders/{orderId}', method: 'DELETE', path: '/orders/9' },
+    { name: 'a greedy route and a path outside it', routeKey: 'ANY /admin/{proxy+}', method: 'GET', path: '/health' },
+    { name: 'a greedy route and exactly its prefix (greedy needs a segment)', routeKey: 'ANY /admin/{proxy+}', method: 'GET', path: '/admin' },
+    { name: 'a parameter value holding a slash (rebuilt 1.0 path)', routeKey: 'GET /orders/{orderId}', method: 'GET', path: '/orders/mine/x' },
+  ])('a routeKey whose template cannot match: ROUTE_MISMATCH, never a fallback ($name)', ({ routeKey, method, path }) => {
+    const q = policy([...p.routes, publicRoute('ANY /admin/{proxy+}'), publicRoute('GET /health'), publicRoute('$default')]);
+    expect(decide(q, input(method, path, { routeKey, now: NOW }))).toEqual(mismatch);
   });
 
   it('the path is still checked on a routeKey hit', () => {
     expect(decide(p, input('GET', '/orders/../admin', { routeKey: 'GET /orders/{orderId}', now: NOW })).reasons[0]?.code).toBe('PATH_REJECTED');
+  });
+});
+
+describe('the dispatched route always decides (issue reproductions, evaluator level)', () => {
+  const admin = { 'st-role': { v: ['admin'], t: NOW }, 'st-perm': { v: ['read:invoices'], t: NOW } };
+  const customer = { 'st-role': { v: ['customer'], t: NOW } };
+  const p = policy([
+    publicRoute('GET /health'),
+    route('ANY /admin/{proxy+}', [chk.roles({ anyOf: ['admin'] })]),
+    route('GET /docs/{docId}', [chk.roles({ anyOf: ['staff'] })]),
+    publicRoute('GET /docs/public/{rest+}'),
+    route('GET /invoices/{invoiceId}', [chk.permissions({ anyOf: ['read:invoices'] })]),
+    route('GET /invoices/summary', [chk.roles({ anyOf: ['customer', 'admin'] })]),
+    route('ANY /{proxy+}', [chk.roles({ anyOf: ['customer', 'admin'] })]),
+  ]);
+  it('A: the admin proxy with a path outside it is a mismatch, not the public health route', () => {
+    expect(decide(p, input('GET', '/health', { routeKey: 'ANY /admin/{proxy+}', token: customer, now: NOW })).reasons[0]?.code).toBe('ROUTE_MISMATCH');
+  });
+  it('A: the admin proxy with its own path needs admin', () => {
+    const d = decide(p, input('GET', '/admin/health', { routeKey: 'ANY /admin/{proxy+}', pathParameters: { proxy: 'health' }, token: customer, now: NOW }));
+    expect(d).toMatchObject({ allow: false, status: 403, route: 'ANY /admin/{proxy+}' });
+    expect(d.reasons.map((r) => r.code)).toEqual(['ROLES_MISSING']);
+  });
+  it('C: a docId holding a slash cannot reach the public docs route', () => {
+    const d = decide(p, input('GET', '/docs/public/x', { routeKey: 'GET /docs/{docId}', pathParameters: { docId: 'public/x' }, token: null, now: NOW }));
+    expect(d.reasons[0]?.code).toBe('ROUTE_MISMATCH');
+  });
+  it('D: a laxer literal route does not replace the dispatched {invoiceId} route: both apply', () => {
+    const d = decide(p, input('GET', '/invoices/summary', { routeKey: 'GET /invoices/{invoiceId}', pathParameters: { invoiceId: 'summary' }, token: customer, now: NOW }));
+    expect(d).toMatchObject({ allow: false, status: 403, route: 'GET /invoices/{invoiceId}', finerRoutes: ['GET /invoices/summary'] });
+    expect(d.reasons.map((r) => r.code)).toEqual(['PERMISSIONS_MISSING']);
+    const ok = decide(p, input('GET', '/invoices/summary', { routeKey: 'GET /invoices/{invoiceId}', pathParameters: { invoiceId: 'summary' }, token: admin, now: NOW }));
+    expect(ok).toEqual({ allow: true, status: 200, route: 'GET /invoices/{invoiceId}', finerRoutes: ['GET /invoices/summary'], reasons: [] });
+  });
+  it('a catch-all integration cannot bypass a finer protected route, and a finer public route cannot loosen it', () => {
+    const viaProxy = decide(p, input('GET', '/docs/42', { routeKey: 'ANY /{proxy+}', pathParameters: { proxy: 'docs/42' }, token: customer, now: NOW }));
+    expect(viaProxy).toMatchObject({ allow: false, route: 'ANY /{proxy+}', finerRoutes: ['GET /docs/{docId}'] });
+    expect(viaProxy.reasons.map((r) => r.code)).toEqual(['ROLES_MISSING']);
+    const publicFiner = decide(p, input('GET', '/docs/public/a', { routeKey: 'ANY /{proxy+}', pathParameters: { proxy: 'docs/public/a' }, token: null, now: NOW }));
+    expect(publicFiner).toMatchObject({ allow: false, status: 401, route: 'ANY /{proxy+}', finerRoutes: ['GET /docs/public/{rest+}'] });
+  });
+  it('a reason both routes report is listed once', () => {
+    const q = policy([route('ANY /{proxy+}', [chk.roles({ anyOf: ['admin'] })]), route('GET /a', [chk.roles({ anyOf: ['admin'] }), chk.mfa()])]);
+    const d = decide(q, input('GET', '/a', { routeKey: 'ANY /{proxy+}', token: customer, now: NOW }));
+    expect(d.reasons.map((r) => `${r.id}:${r.code}`)).toEqual(['st-role:ROLES_MISSING', 'st-mfa:MFA_REQUIRED']);
   });
 });
 

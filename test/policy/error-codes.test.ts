@@ -343,6 +343,22 @@ const rows: Row[] = [
     col: 41,
     message: /route "GET \/y" has no \{t\} parameter/,
   },
+  {
+    name: 'a SuperTokens claim under claims:',
+    code: 'CLAIM_RESERVED',
+    files: { 'policies.yaml': lines(...HEAD, 'routes:', '  GET /x:', '    require:', '      claims:', '        plan: { equals: pro }', '        st-role: { equals: [admin] }') },
+    line: 8,
+    col: 9,
+    message: /"st-role" cannot be checked under claims: SuperTokens' roles claim; use roles: \{ anyOf \| allOf \| noneOf \}/,
+  },
+  {
+    name: 'a JWT claim under claims: inside anyOf',
+    code: 'CLAIM_RESERVED',
+    files: { 'policies.yaml': lines(...HEAD, 'routes:', '  GET /x/{id}:', '    require:', '      anyOf:', '        - claims: { sub: { equals: u1 } }') },
+    line: 7,
+    col: 21,
+    message: /use subject: \{ equalsPathParam \}/,
+  },
 ];
 
 const warnings: Row[] = [
@@ -419,6 +435,7 @@ it('has a row for every code', () => {
     ROUTE_DUPLICATE: true,
     PARAM_DUPLICATE: true,
     PARAM_UNKNOWN: true,
+    CLAIM_RESERVED: true,
     AUDIENCE_MISSING: true,
     REQUIREMENT_UNSATISFIABLE: true,
   };

@@ -5,7 +5,10 @@ import { beforeEach, inject } from 'vitest';
 import { relative } from 'node:path';
 
 const seed = inject('fcSeed');
-fc.configureGlobal({ seed });
+// A failing property over big generated policies can shrink for minutes; cut any single assert
+// off at 40 s (a failure then reports the smallest counterexample found so far), and never let an
+// interrupted run pass.
+fc.configureGlobal({ seed, interruptAfterTimeLimit: 40_000, markInterruptAsFailure: true });
 
 beforeEach(({ task, onTestFailed }) => {
   onTestFailed(() => {

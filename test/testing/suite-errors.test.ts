@@ -1,5 +1,5 @@
-// Malformed suites fail the run before any case (exit 2), every problem as file:line:col with a
-// stable code and the offending line, like policy errors.
+// Malformed suites fail the run before any case (exit 1: an invalid suite is a finding), every
+// problem as file:line:col with a stable code and the offending line, like policy errors.
 import { describe, expect, it } from 'vitest';
 import { lines, writeFixture } from '../policy/fixtures.js';
 import { cli } from './support.js';
@@ -21,6 +21,66 @@ describe('malformed suites', () => {
       suite: lines('version: 1', principals, 'cases:', '  - { name: a, request: GET /orders/1, principal: admn, expect: allow }'),
       error: 'policies/s.test.yaml:5:51: error PRINCIPAL_UNKNOWN: unknown principal "admn" (known: x; "anonymous" means no token)',
       line: '  - { name: a, request: GET /orders/1, principal: admn, expect: allow }',
+    },
+    {
+      what: 'a mistyped principal, with a suggestion',
+      suite: lines('version: 1', principals, '  admin: { extends: x }', 'cases:', '  - { name: a, request: GET /orders/1, principal: admn, expect: allow }'),
+      error: 'policies/s.test.yaml:6:51: error PRINCIPAL_UNKNOWN: unknown principal "admn" (did you mean "admin"?) (known: admin, x; "anonymous" means no token)',
+      line: '  - { name: a, request: GET /orders/1, principal: admn, expect: allow }',
+    },
+    {
+      what: 'a mistyped reason code, with a suggestion',
+      suite: lines('version: 1', principals, 'matrix:', '  - principals: [x]', '    rows:', '      GET /orders/1: [ROLE_MISSING]'),
+      error: 'policies/s.test.yaml:7:23: error EXPECT_INVALID: unknown reason code ROLE_MISSING (did you mean ROLES_MISSING?)',
+      line: null,
+    },
+    {
+      what: 'a mistyped suite key, with a suggestion',
+      suite: lines('version: 1', principals, 'case:', '  - { name: a, request: GET /orders/1, principal: x, expect: allow }'),
+      error: 'policies/s.test.yaml:4:1: error SCHEMA_INVALID: unknown key "case" in (file) (did you mean "cases"?)',
+      line: 'case:',
+    },
+    {
+      what: 'an HTTP method typo in a request line',
+      suite: lines('version: 1', principals, 'cases:', '  - { name: a, request: DELTE /orders/1, principal: x, expect: allow }'),
+      error: 'policies/s.test.yaml:5:25: error METHOD_UNKNOWN: unknown HTTP method "DELTE" (did you mean "DELETE"?): use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS',
+      line: null,
+    },
+    {
+      what: 'an HTTP method typo in a matrix row, once for the row',
+      suite: lines('version: 1', principals, 'matrix:', '  - principals: [x, anonymous]', '    rows:', '      GTE /orders/1: [allow, 401]'),
+      error: 'policies/s.test.yaml:7:7: error METHOD_UNKNOWN: unknown HTTP method "GTE" (did you mean "GET"?)',
+      line: null,
+    },
+    {
+      what: 'an HTTP method typo in the object form points at method',
+      suite: lines('version: 1', principals, 'cases:', '  - name: a', '    request: { method: PUTT, path: /orders/1, routeKey: null }', '    principal: x', '    expect: allow'),
+      error: 'policies/s.test.yaml:6:24: error METHOD_UNKNOWN: unknown HTTP method "PUTT" (did you mean "PUT"?)',
+      line: null,
+    },
+    {
+      what: 'a principal whose claim has the wrong shape, at the principal',
+      suite: lines('version: 1', principals, '  analyst:', '    extends: x', '    claims:', '      st-role: { v: analyst }', 'cases:', '  - { name: a, request: GET /orders/1, principal: analyst, expect: deny }'),
+      error: 'policies/s.test.yaml:7:21: error CLAIM_SHAPE: principal "analyst": st-role.v must be a list of strings: SuperTokens writes st-role as { v: [role, …], t: <ms> } (got "analyst")',
+      line: '      st-role: { v: analyst }',
+    },
+    {
+      what: 'a principal whose aud is a map',
+      suite: lines('version: 1', 'principals:', '  y: { claims: { aud: { a: 1 }, st-role: { v: [x], t: now } } }'),
+      error: 'policies/s.test.yaml:3:23: error CLAIM_SHAPE: principal "y": aud must be a string or a list of strings (got {"a":1})',
+      line: null,
+    },
+    {
+      what: 'a principal whose unset breaks a SuperTokens claim, at the unset',
+      suite: lines('version: 1', principals, '  y: { extends: x, unset: [/st-role/v] }'),
+      error: 'policies/s.test.yaml:4:28: error CLAIM_SHAPE: principal "y": st-role.v must be a list of strings',
+      line: null,
+    },
+    {
+      what: 'time sugar that does not parse',
+      suite: lines('version: 1', 'principals:', '  y: { claims: { aud: api, st-ev: { v: true, t: now-10 minutes } } }'),
+      error: 'policies/s.test.yaml:3:49: error TIME_INVALID: "now-10 minutes" is not a valid time: write now, now-5m, now+1h30m or now-1d+2h',
+      line: null,
     },
     {
       what: 'a request to a route not in the policy',
@@ -73,7 +133,7 @@ describe('malformed suites', () => {
     },
   ])('$what', async ({ suite, error, line }) => {
     const r = await errorsOf(suite);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.err).toContain(error);
     if (line !== null) expect(r.err).toContain(`\n  ${line}\n`);
     expect(r.err).toMatch(/✖ \d+ errors? in 1 test file\n$/);
@@ -82,8 +142,22 @@ describe('malformed suites', () => {
   it('a tests: glob in the policy that matches nothing points at the policy', async () => {
     const dir = writeFixture({ 'policies.yaml': `${policy}tests: [suites/*.yaml]\n`, 'policies/s.test.yaml': lines('version: 1') });
     const r = await cli(dir, ['test']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.err).toContain('policies.yaml:5:9: error TESTS_NO_MATCH: tests glob "suites/*.yaml" matches no file');
+  });
+
+  it('a case may still carry a malformed claim on purpose (only principals are shape-checked)', async () => {
+    const suite = lines(
+      'version: 1',
+      principals,
+      'cases:',
+      '  - { name: a, request: GET /orders/1, principal: x, claims: { st-role: { v: x } }, expect: { reasons: [{ id: st-role, code: CLAIM_INVALID }] } }',
+      '  - { name: b, request: GET /orders/1, principal: x, claims: { note: now playing }, expect: allow }',
+    );
+    const dir = writeFixture({ 'policies.yaml': policy, 'policies/s.test.yaml': suite });
+    const r = await cli(dir, ['test']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
   });
 
   it('the same principal name in two suites names the first definition', async () => {

@@ -3,29 +3,37 @@ import { Option, type Command } from 'commander';
 import type { PolicyIR } from '../../policy/ir.js';
 import { policyCounts } from '../../policy/stats.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
-import { addPoliciesOption, loadPolicyForCli } from '../policy.js';
-import { failureSummary, formatProblems } from '../report.js';
+import { annotation, problemAnnotation } from '../github.js';
+import { addPoliciesOption, addStrictOption, loadPolicyForCli } from '../policy.js';
+import { failureSummary, formatProblems } from '../problems.js';
 
 export interface CheckOptions {
   readonly policies?: string;
-  readonly format: 'pretty' | 'json';
+  readonly format: 'pretty' | 'json' | 'github';
+  readonly strict?: boolean;
 }
 
 export function registerCheck(program: Command, ctx: CliContext): void {
   const command = program
     .command('check')
     .description('validate the policy files and report every problem with file:line:col')
-    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'));
-  addPoliciesOption(command).action(async (options: CheckOptions) => {
+    .addOption(new Option('--format <format>', 'output format (github: workflow annotations)').choices(['pretty', 'json', 'github']).default('pretty'));
+  addStrictOption(addPoliciesOption(command)).action(async (options: CheckOptions) => {
     ctx.exitCode = await runCheck(ctx.io, options);
   });
 }
 
 export async function runCheck(io: CliIo, options: CheckOptions): Promise<ExitCode> {
-  const result = await loadPolicyForCli(io, options.policies);
+  const result = await loadPolicyForCli(io, options.policies, { strict: options.strict });
   if (result.ok === 'usage') return usageError(io, result.message);
   const errors = result.ok ? [] : result.errors;
   const { warnings } = result;
+
+  if (options.format === 'github') {
+    for (const p of [...errors, ...warnings]) io.stdout.write(problemAnnotation(p));
+    if (!result.ok) io.stdout.write(annotation({ level: 'error', message: failureSummary(errors, warnings).replace(/^✖ /, '') }));
+    return result.ok ? EXIT_OK : EXIT_FAILURE;
+  }
 
   if (options.format === 'json') {
     const report = {

@@ -9,12 +9,13 @@ import { loadBundle } from '../../runtime/load-bundle.js';
 import { RuntimeError } from '../../runtime/errors.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, loadPolicyForCli } from '../policy.js';
-import { failureSummary, formatProblems } from '../report.js';
+import { failureSummary, formatProblems } from '../problems.js';
 
 export interface EvalOptions {
   readonly input: string;
   readonly policies?: string;
   readonly bundle?: string;
+  readonly failOnDeny?: boolean;
 }
 
 export function registerEval(program: Command, ctx: CliContext): void {
@@ -22,7 +23,8 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .command('eval')
     .description('print the decision JSON for one input document')
     .requiredOption('--input <file>', 'input document (JSON); "-" reads stdin')
-    .option('--bundle <file>', 'decide with this built bundle instead of compiling the policy');
+    .option('--bundle <file>', 'decide with this built bundle instead of compiling the policy')
+    .option('--fail-on-deny', 'exit 1 when the decision is a deny');
   addPoliciesOption(command).action(async (options: EvalOptions) => {
     ctx.exitCode = await runEval(ctx.io, options);
   });
@@ -56,15 +58,20 @@ export async function runEval(io: CliIo, options: EvalOptions): Promise<ExitCode
     }
     bundle = (await buildBundle(result.ir)).bytes;
   }
+  let allow: boolean;
   try {
     const authorizer = await loadBundle(bundle);
-    io.stdout.write(`${JSON.stringify(authorizer.decide(input), null, 2)}\n`);
+    const decision = authorizer.decide(input);
+    allow = decision.allow;
+    io.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
   } catch (error) {
     if (!(error instanceof RuntimeError)) throw error;
+    // A bundle file that is not there is I/O; one that is there but broken is a finding.
+    if (error.code === 'BUNDLE_NOT_FOUND') return usageError(io, `${error.code}: ${error.message}`);
     io.stderr.write(`claimguard: ${error.code}: ${error.message}\n`);
     return EXIT_FAILURE;
   }
-  return EXIT_OK;
+  return options.failOnDeny === true && !allow ? EXIT_FAILURE : EXIT_OK;
 }
 
 async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {

@@ -12,7 +12,7 @@ import type { DecisionEngine } from '../../testing/engine.js';
 import { explanationJson, renderExplanation } from '../../testing/explain.js';
 import { formatSuiteErrors } from '../../testing/errors.js';
 import { loadSuites } from '../../testing/load-suites.js';
-import { applyLayer } from '../../testing/principals.js';
+import { applyLayer, homeNow, unknownPrincipal } from '../../testing/principals.js';
 import { parseRequestLine } from '../../testing/request.js';
 import { ANONYMOUS, type Claims } from '../../testing/suite.js';
 import { absoluteTime } from '../../testing/time.js';
@@ -20,7 +20,7 @@ import type { PolicyIR } from '../../policy/ir.js';
 import { parseSource } from '../../policy/source.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, DEFAULT_POLICIES, loadPolicyForCli } from '../policy.js';
-import { failureSummary, formatProblems } from '../report.js';
+import { failureSummary, formatProblems } from '../problems.js';
 
 export interface ExplainOptions {
   readonly request: string;
@@ -70,7 +70,7 @@ export async function runExplain(io: CliIo, options: ExplainOptions): Promise<Ex
   if (policy.ok === 'usage') return usageError(io, policy.message);
   if (!policy.ok) {
     io.stderr.write(`${formatProblems(policy.errors)}\n${failureSummary(policy.errors, policy.warnings)}\n`);
-    return EXIT_USAGE;
+    return EXIT_FAILURE;
   }
 
   let who: Who;
@@ -116,6 +116,7 @@ export async function runExplain(io: CliIo, options: ExplainOptions): Promise<Ex
     engine = await bundleEngine(policy.ir, options.bundle === undefined ? undefined : resolve(io.cwd, options.bundle));
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
+    if ((cause as { code?: unknown } | null)?.code === 'BUNDLE_NOT_FOUND') return usageError(io, message);
     io.stderr.write(`claimguard: cannot load the bundle: ${message}\n`);
     return EXIT_FAILURE;
   }
@@ -152,14 +153,11 @@ async function principal(io: CliIo, options: ExplainOptions, ir: PolicyIR, now: 
   const loaded = await loadSuites({ ir, entryFile: resolve(io.cwd, options.policies ?? DEFAULT_POLICIES), baseDir: io.cwd });
   if (!loaded.ok) {
     io.stderr.write(`${formatSuiteErrors(loaded.errors)}claimguard: the test suites (where principals live) have errors\n`);
-    return EXIT_USAGE;
+    return EXIT_FAILURE;
   }
   const def = loaded.principals.get(name);
-  if (def === undefined) {
-    const known = loaded.principals.names().sort().join(', ');
-    return usageError(io, `unknown principal "${name}" (known: ${known === '' ? 'none' : known}; "anonymous" means no token)`);
-  }
-  const suiteNow = loaded.suites.find((s) => s.file === def.src.file.name)?.now;
+  if (def === undefined) return usageError(io, unknownPrincipal(name, loaded.principals.names()));
+  const suiteNow = homeNow(def, loaded.suites);
   const at = now ?? suiteNow ?? Date.now();
   return { label: `principal ${name} (${def.src.file.name})`, token: loaded.principals.resolve(name, at), now: at };
 }

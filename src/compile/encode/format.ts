@@ -11,7 +11,8 @@
 //   lists       [n, strId × n]: role names, audiences, …
 //   checks      [op, key, …] per OP/W below; the max-age f64 at byte 16
 //   programs    [n, checkOff × n]: a route's checks in report order
-//   routes      [key strId, flags, program, shape strId, nParams, (name strId, segment | PARAM_GREEDY) × nParams]
+//   routes      [key strId, flags, program, shape strId, method, segments, nParams, (name strId, segment | PARAM_GREEDY) × nParams]
+//   segments    [n, literal strId or SEG_NOT_LITERAL × n]: a route's template, to check a routeKey hit against the path
 //   route dir   routeId → route offset
 //   key index   open addressing, KEY_SLOT_BYTES per slot: (hash, routeId + 1); 0 = empty; routes with segments only
 //   terminals   [methodMask, routeId + 1 per set bit, in bit order]; bit i = METHODS[i], ANY = bit 7
@@ -22,7 +23,7 @@
 //   strings     bytes (WTF-8), then the directory: id → (offset, length)
 
 export const TABLE_MAGIC = 0x31544743; // 'CGT1'
-export const TABLE_VERSION = 1;
+export const TABLE_VERSION = 2;
 
 /** Header word indices. */
 export const H = {
@@ -66,7 +67,9 @@ export const HOLE_PARAM = 0xfffffffd; // the path parameter, as a JSON string
 export const HOLE_ROUTE = 0xfffffffc; // the matched route's key, as a JSON string
 
 /** Route record word indices. */
-export const R = { KEY: 0, FLAGS: 1, PROGRAM: 2, SHAPE: 3, PARAM_COUNT: 4, PARAMS: 5 } as const;
+export const R = { KEY: 0, FLAGS: 1, PROGRAM: 2, SHAPE: 3, METHOD: 4, SEGMENTS: 5, PARAM_COUNT: 6, PARAMS: 7 } as const;
+/** A `{param}` or `{greedy+}` slot in a route's segments block (string ids are smaller). */
+export const SEG_NOT_LITERAL = 0xffffffff;
 /** Segment kinds in a route's shape string (one byte per segment): compareRoutes' ranks. */
 export const SHAPE = { literal: 0, param: 1, greedy: 2 } as const;
 
@@ -167,10 +170,15 @@ export const CONSTS = [
   'NOW_NOT_NUMBER',
   'PATH_REJECTED',
   'ROUTE_NOT_IN_POLICY',
-  'ALLOW',
-  'DENY_HEAD',
+  'ROUTE_MISMATCH',
+  'HEAD_ALLOW',
+  'HEAD_DENY',
+  'HEAD_UNAUTHORIZED',
+  'FINER_HEAD',
+  'TAIL_ALLOW',
+  'REASONS_HEAD',
   'DECISION_TAIL',
-  'TOKEN_MISSING',
+  'TAIL_TOKEN_MISSING',
   // single strings: input field names
   'K_REQUEST',
   'K_METHOD',

@@ -13,6 +13,7 @@ import {
   HOLE_ROUTE,
   HOLE_VALUE,
   KEY_SLOT_BYTES,
+  METHOD_ANY,
   METHOD_COUNT,
   METHODS,
   NODE_BYTES,
@@ -22,6 +23,7 @@ import {
   R,
   ROUTE_ANY,
   ROUTE_PUBLIC,
+  SEG_NOT_LITERAL,
   SHAPE,
   TABLE_MAGIC,
   TABLE_VERSION,
@@ -387,6 +389,11 @@ class Encoder {
     words[R.FLAGS] = (r.public ? ROUTE_PUBLIC : 0) | (r.method === 'ANY' ? ROUTE_ANY : 0);
     words[R.PROGRAM] = program;
     words[R.SHAPE] = this.str(String.fromCharCode(...(r.segments ?? []).map((s) => SHAPE[s.kind])));
+    const method = r.method === null ? METHOD_ANY : (METHODS as readonly string[]).indexOf(r.method);
+    if (method < 0) throw new PolicyEncodeError(`route ${r.key}: unknown method ${r.method}`);
+    words[R.METHOD] = method;
+    const segs = r.segments ?? [];
+    words[R.SEGMENTS] = this.block([segs.length, ...segs.map((s) => (s.kind === 'literal' ? this.str(s.value) : SEG_NOT_LITERAL))]);
     const params: number[] = [];
     (r.segments ?? []).forEach((s, i) => {
       if (s.kind === 'param') params.push(this.str(s.name), i);
@@ -442,7 +449,10 @@ function buildTrie(ir: PolicyIR): { root: TrieNode; nodes: TrieNode[] } {
       }
     });
     const t = (node.terminals ??= new Array<number>(METHOD_COUNT).fill(0));
-    if (t[m] === 0) t[m] = routeId + 1; // first route in policy order wins a tie, as in the reference
+    // Two routes with one method and template shape (parameter names aside) are one route to API
+    // Gateway; the loader refuses them (ROUTE_DUPLICATE), and so does the compiler.
+    if (t[m] !== 0) throw new PolicyEncodeError(`route ${r.key}: same method and template as ${ir.routes[t[m]! - 1]!.key}`);
+    t[m] = routeId + 1;
   });
   const nodes: TrieNode[] = [];
   const queue = [root];

@@ -194,8 +194,8 @@ export const claimAnyOfReasons = (id: string, values: readonly JsonValue[]) => (
   ]),
 });
 
-// Whole decisions (evaluate.ts). `reasons` stays open in DENY_HEAD: the module appends the failed
-// checks' reasons, comma-separated, then DECISION_TAIL.
+// Whole decisions (evaluate.ts). `reasons` stays open after REASONS_HEAD: the module appends the
+// failed checks' reasons, comma-separated, then DECISION_TAIL.
 const DENY_NO_ROUTE = '{"allow":false,"status":403,"route":null,"reasons":[';
 const TAIL = ']}';
 const fixedDeny = (r: Piece[]): Piece[] => [DENY_NO_ROUTE, ...r, TAIL];
@@ -213,14 +213,15 @@ export const DECISION_TEMPLATES = {
   NOW_NOT_NUMBER: invalid('input.now must be a finite number'),
   PATH_REJECTED: fixedDeny(reason('request.path', 'PATH_REJECTED', 'path is not in canonical form')),
   ROUTE_NOT_IN_POLICY: fixedDeny(reason('request', 'ROUTE_NOT_IN_POLICY', 'no policy route matches the request')),
-  ALLOW: ['{"allow":true,"status":200,"route":', ROUTE, ',"reasons":[]}'],
-  DENY_HEAD: ['{"allow":false,"status":403,"route":', ROUTE, ',"reasons":['],
+  ROUTE_MISMATCH: fixedDeny(reason('request', 'ROUTE_MISMATCH', 'the request does not match the route API Gateway dispatched')),
+  // A decision with a route: head, then (only when finer routes applied) `,"finerRoutes":[…]`
+  // written by the module, then a tail.
+  HEAD_ALLOW: ['{"allow":true,"status":200,"route":', ROUTE],
+  HEAD_DENY: ['{"allow":false,"status":403,"route":', ROUTE],
+  HEAD_UNAUTHORIZED: ['{"allow":false,"status":401,"route":', ROUTE],
+  FINER_HEAD: [',"finerRoutes":['],
+  TAIL_ALLOW: [',"reasons":[]}'],
+  REASONS_HEAD: [',"reasons":['],
   DECISION_TAIL: [TAIL],
-  TOKEN_MISSING: [
-    '{"allow":false,"status":401,"route":',
-    ROUTE,
-    ',"reasons":[',
-    ...reason('token', 'TOKEN_MISSING', 'token missing'),
-    TAIL,
-  ],
+  TAIL_TOKEN_MISSING: [',"reasons":[', ...reason('token', 'TOKEN_MISSING', 'token missing'), TAIL],
 } as const satisfies Record<string, Template>;

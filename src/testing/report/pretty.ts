@@ -1,5 +1,6 @@
-// The human report: cases grouped by suite file, each failure with expected vs actual decision and
-// the reasons, then coverage, then the summary line `N passed, M failed` on a line of its own.
+// The human report: failing cases grouped by suite file (every case with `verbose`), each failure
+// with expected vs actual decision and the reasons, then coverage, then the summary line
+// `N passed, M failed` on a line of its own (never coloured: CI systems read it).
 import type { Decision } from '../../decision/types.js';
 import type { CoverageReport } from '../coverage.js';
 import { describeDecision, describeExpectation, reasonLabel } from '../expect.js';
@@ -9,7 +10,21 @@ export interface ReportOptions {
   /** Show the coverage section (always shown when a minimum is set). */
   readonly coverage: boolean;
   readonly minCoverage?: number | undefined;
+  /** Every case, not only the failing ones. */
+  readonly verbose?: boolean | undefined;
+  readonly paint?: Paint | undefined;
 }
+
+/** Styling hooks; the CLI passes colours when the terminal wants them. */
+export interface Paint {
+  readonly pass: (s: string) => string;
+  readonly fail: (s: string) => string;
+  readonly dim: (s: string) => string;
+  readonly heading: (s: string) => string;
+}
+
+const plain = (s: string): string => s;
+export const NO_PAINT: Paint = { pass: plain, fail: plain, dim: plain, heading: plain };
 
 export const percent = (p: number): string => `${(Math.floor(p * 10) / 10).toFixed(1)}%`;
 
@@ -41,12 +56,10 @@ function inputLines(c: CaseResult, run: InputRun, label: boolean): string[] {
   return out;
 }
 
-function caseLines(c: CaseResult): string[] {
-  const icon = c.status === 'passed' ? '✔' : c.status === 'failed' ? '✖' : '‼';
-  const lines = [`  ${icon} ${c.case.name}`];
-  if (c.status === 'passed') return lines;
+function caseLines(c: CaseResult, paint: Paint): string[] {
+  if (c.status === 'passed') return [`  ${paint.pass('✔')} ${c.case.name}`];
   const { at } = c.case;
-  lines[0] += `  (${at.file}:${at.line}:${at.col})`;
+  const lines = [`  ${paint.fail(c.status === 'failed' ? '✖' : '‼')} ${paint.fail(c.case.name)}  ${paint.dim(`(${at.file}:${at.line}:${at.col})`)}`];
   lines.push(`      ${c.case.requestLine} as ${c.case.principal}, now ${new Date(c.case.now).toISOString()}`);
   const bad = c.inputs.filter((i) => i.error !== null || i.failures.length > 0);
   // The same wrong decision on every input is said once; different ones each under their mode.
@@ -58,7 +71,8 @@ function caseLines(c: CaseResult): string[] {
 }
 
 export function coverageLines(report: CoverageReport, min: number | undefined): string[] {
-  const lines = [`Coverage: ${report.covered}/${report.total} requirement outcomes (${percent(report.percent)})${min === undefined ? '' : `, minimum ${min}%`}`];
+  const scope = report.scope === 'reached' ? ` over the ${report.routes} route${report.routes === 1 ? '' : 's'} the filtered cases reach` : '';
+  const lines = [`Coverage${scope}: ${report.covered}/${report.total} requirement outcomes (${percent(report.percent)})${min === undefined ? '' : `, minimum ${min}%`}`];
   if (report.uncovered.length > 0) {
     lines.push('  not covered:');
     for (const u of report.uncovered) {
@@ -71,10 +85,13 @@ export function coverageLines(report: CoverageReport, min: number | undefined): 
 }
 
 export function prettyReport(result: TestRunResult, options: ReportOptions): string {
-  const lines: string[] = [`claimguard test: ${result.engine}`, ''];
+  const paint = options.paint ?? NO_PAINT;
+  const lines: string[] = [paint.dim(`claimguard test: ${result.engine}`), ''];
   for (const s of result.suites) {
-    lines.push(s.suite.name === s.suite.file ? s.suite.file : `${s.suite.file} (${s.suite.name})`);
-    for (const c of s.cases) lines.push(...caseLines(c));
+    const shown = options.verbose === true ? s.cases : s.cases.filter((c) => c.status !== 'passed');
+    if (shown.length === 0) continue;
+    lines.push(paint.heading(s.suite.name === s.suite.file ? s.suite.file : `${s.suite.file} (${s.suite.name})`));
+    for (const c of shown) lines.push(...caseLines(c, paint));
     lines.push('');
   }
   if (options.coverage || options.minCoverage !== undefined) lines.push(...coverageLines(result.coverage, options.minCoverage), '');
@@ -82,6 +99,7 @@ export function prettyReport(result: TestRunResult, options: ReportOptions): str
     lines.push(`‼ ${result.errors} case${result.errors === 1 ? '' : 's'} hit an internal error: the bundle failed or disagreed with the reference evaluator`);
   }
   if (result.skipped > 0) lines.push(`(${result.skipped} filtered out)`);
+  if (options.verbose !== true && result.failed + result.errors === 0) lines.push(paint.pass(`✔ all ${result.passed} cases pass (-v lists them)`));
   lines.push(`${result.passed} passed, ${result.failed + result.errors} failed`);
   return `${lines.join('\n')}\n`;
 }

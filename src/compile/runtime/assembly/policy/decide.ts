@@ -8,7 +8,7 @@
 // trie walk bounded by the path's segments.
 import { malloc } from "../alloc";
 import { fatal } from "../env";
-import { bufAdvance, bufAscii, bufByte, bufBytes, bufJsonString, bufLen, bufNumber, bufReserve, bufValue } from "../buf";
+import { bufAdvance, bufAscii, bufByte, bufBytes, bufJsonString, bufLen, bufNumber, bufPtr, bufReserve, bufValue } from "../buf";
 import {
   TAG_ARRAY,
   TAG_BOOL,
@@ -126,7 +126,23 @@ const MODE_GIVEN: u32 = 1; // routeKey hit: request.pathParameters
 const MODE_CAPTURED: u32 = 2; // matched by path: captured from the segments
 let PARAM_MODE: u32 = MODE_NONE;
 let PATH_PARAMS: usize = 0;
-let ROUTE: usize = 0; // the route record's address
+let ROUTE: usize = 0; // the record of the route whose checks run (its captured parameters)
+let DISPATCHED: usize = 0; // the record of the route the decision names (HOLE_ROUTE)
+
+/** Route ids (+ 1) of the finer routes that apply beside a routeKey hit, in rank order (heap array). */
+let FINERS: usize = 0;
+let FINER_COUNT: u32 = 0;
+let FINER_CAP: u32 = 0;
+
+/**
+ * With finer routes, a reason a finer route reports is left out when an identical one is already
+ * listed: every reason written is remembered as (offset in OUT, length) in SPANS.
+ */
+let DEDUP: bool = false;
+let FINER_PHASE: bool = false;
+let SPANS: usize = 0;
+let SPAN_COUNT: u32 = 0;
+let SPAN_CAP: u32 = 0;
 let PARAM_PTR: usize = 0;
 let PARAM_LEN: u32 = 0;
 
@@ -169,7 +185,7 @@ function emit(t: u32, v: usize, x: f64): void {
     } else if (item == F.HOLE_PARAM) {
       bufJsonString(OUT, PARAM_PTR, PARAM_LEN);
     } else {
-      const key = load<u32>(ROUTE, F.R_KEY);
+      const key = load<u32>(DISPATCHED, F.R_KEY);
       bufJsonString(OUT, sPtr(key), sLen(key));
     }
   }
@@ -333,6 +349,37 @@ function matchFrom(node: u32, depth: u32): u32 {
   return 0;
 }
 
+/** The route's template matches the request's method and path (matchRoute in route-select.ts). */
+function routeMatches(id1: u32): bool {
+  const rec = routeRecord(id1);
+  if ((load<u32>(rec, F.R_FLAGS) & F.ROUTE_ANY) == 0 && <i32>load<u32>(rec, F.R_METHOD) != METHOD) return false;
+  const shape = load<u32>(rec, F.R_SHAPE);
+  const kinds = sPtr(shape);
+  const n = sLen(shape);
+  const greedy = n > 0 && <u32>load<u8>(kinds + n - 1) == F.SHAPE_GREEDY;
+  if (greedy ? SEG_COUNT < n : SEG_COUNT != n) return false; // {p+} takes one segment or more
+  const literals = T + <usize>load<u32>(rec, F.R_SEGMENTS) + 4;
+  for (let i: u32 = 0; i < n; i++) {
+    const lit = load<u32>(literals + (<usize>i << 2));
+    if (lit == F.SEG_NOT_LITERAL) continue;
+    const seg = SEGS + <usize>i * 12;
+    if (!bytesEqual(sPtr(lit), sLen(lit), <usize>load<u32>(seg), load<u32>(seg, 4))) return false;
+  }
+  return true;
+}
+
+function pushFiner(id1: u32): void {
+  if (FINER_COUNT == FINER_CAP) {
+    const cap: u32 = FINER_CAP == 0 ? 8 : FINER_CAP * 2;
+    const next = malloc(cap << 2);
+    if (FINER_COUNT != 0) memory.copy(next, FINERS, FINER_COUNT << 2);
+    FINERS = next;
+    FINER_CAP = cap;
+  }
+  store<u32>(FINERS + (<usize>FINER_COUNT << 2), id1);
+  FINER_COUNT++;
+}
+
 /** compareRoutes(a, b) < 0: a's segment kinds rank first (leftmost difference), then exact method over ANY. */
 function ranksBefore(a: u32, b: u32): bool {
   const ra = routeRecord(a);
@@ -350,6 +397,46 @@ function ranksBefore(a: u32, b: u32): bool {
     if (x != y) return x < y;
   }
   return (load<u32>(ra, F.R_FLAGS) & F.ROUTE_ANY) == 0 && (load<u32>(rb, F.R_FLAGS) & F.ROUTE_ANY) != 0;
+}
+
+/**
+ * A terminal's routes for the request (exact method, then ANY); true once a route that does not
+ * rank strictly before `stop` is met (`stop` itself, or a same-shape twin the trie holds instead).
+ */
+function collectTerminal(node: u32, stop: u32): bool {
+  const off = load<u32>(NODES + <usize>node * F.NODE_BYTES, 8);
+  if (off == 0) return false;
+  const t = T + <usize>off;
+  const mask = load<u32>(t);
+  // A request whose method is literally "ANY" matches only ANY routes: its exact slot is ANY's.
+  if (METHOD >= 0 && <u32>METHOD != F.METHOD_ANY && (mask & (1 << METHOD)) != 0) {
+    const r = load<u32>(t + 4 + (<usize>popcnt(mask & ((1 << METHOD) - 1)) << 2));
+    if (!ranksBefore(r, stop)) return true;
+    pushFiner(r);
+  }
+  if ((mask & (1 << F.METHOD_ANY)) != 0) {
+    const r = load<u32>(t + 4 + (<usize>popcnt(mask & ((1 << F.METHOD_ANY) - 1)) << 2));
+    if (!ranksBefore(r, stop)) return true;
+    pushFiner(r);
+  }
+  return false;
+}
+
+/**
+ * Every route matching the request that ranks before the dispatched route `stop`, into FINERS:
+ * the same depth-first walk as matchFrom (which is rank order), going on past the first hit and
+ * ending where `stop` is met. True once it is.
+ */
+function collectFrom(node: u32, depth: u32, stop: u32): bool {
+  if (depth == SEG_COUNT) return collectTerminal(node, stop);
+  const rec = NODES + <usize>node * F.NODE_BYTES;
+  const lit = literalChild(node, SEGS + <usize>depth * 12);
+  if (lit != 0 && collectFrom(lit, depth + 1, stop)) return true;
+  const param = load<u32>(rec);
+  if (param != 0 && collectFrom(param, depth + 1, stop)) return true;
+  const greedy = load<u32>(rec, 4);
+  if (greedy != 0 && collectTerminal(greedy, stop)) return true; // depth < SEG_COUNT: a segment is left
+  return false;
 }
 
 function methodIndex(p: usize, n: u32): i32 {
@@ -393,9 +480,43 @@ function fail(t: u32, v: usize, x: f64): void {
     REASONS++;
     return;
   }
+  const mark = bufLen(OUT);
   if (REASONS != 0) bufByte(OUT, 0x2c);
-  REASONS++;
+  const start = bufLen(OUT);
   emit(t, v, x);
+  if (DEDUP) {
+    const len = bufLen(OUT) - start;
+    if (FINER_PHASE && isListed(start, len)) {
+      bufSetLen(OUT, mark);
+      return;
+    }
+    pushSpan(start, len);
+  }
+  REASONS++;
+}
+
+/** An identical reason (same bytes) is already written. */
+function isListed(start: u32, len: u32): bool {
+  const base = bufPtr(OUT);
+  for (let i: u32 = 0; i < SPAN_COUNT; i++) {
+    const span = SPANS + (<usize>i << 3);
+    if (bytesEqual(base + <usize>load<u32>(span), load<u32>(span, 4), base + <usize>start, len)) return true;
+  }
+  return false;
+}
+
+function pushSpan(start: u32, len: u32): void {
+  if (SPAN_COUNT == SPAN_CAP) {
+    const cap: u32 = SPAN_CAP == 0 ? 16 : SPAN_CAP * 2;
+    const next = malloc(cap << 3);
+    if (SPAN_COUNT != 0) memory.copy(next, SPANS, SPAN_COUNT << 3);
+    SPANS = next;
+    SPAN_CAP = cap;
+  }
+  const span = SPANS + (<usize>SPAN_COUNT << 3);
+  store<u32>(span, start);
+  store<u32>(span, len, 4);
+  SPAN_COUNT++;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -687,56 +808,98 @@ function decide(input: usize): bool {
 
   if (!splitPath(stringPtr(path), stringLen(path))) return fixed(F.C_PATH_REJECTED);
 
-  // The API's route (routeKey) is trusted unless the best path match ranks strictly before it: a
-  // policy finer than the API's routes must not be bypassed through a catch-all integration.
+  // Route selection (route-select.ts): the route API Gateway dispatched (routeKey) always applies,
+  // with every finer policy route that matches the request; a hit whose template cannot match is
+  // an inconsistent event; without a hit, the best match by path, else `$default`.
+  METHOD = methodIndex(stringPtr(method), stringLen(method));
   let hit: u32 = 0;
   if (routeKey != 0) {
     const p = stringPtr(routeKey);
     const n = stringLen(routeKey);
     if (!constEquals(F.C_K_DEFAULT, p, n)) hit = keyLookup(p, n);
   }
-  METHOD = methodIndex(stringPtr(method), stringLen(method));
-  const best = matchFrom(0, 0);
   let route: u32 = 0;
-  if (hit != 0 && (best == 0 || !ranksBefore(best, hit))) {
+  if (hit != 0) {
+    if (!routeMatches(hit)) return fixed(F.C_ROUTE_MISMATCH);
+    collectFrom(0, 0, hit);
     route = hit;
     PARAM_MODE = MODE_GIVEN;
     PATH_PARAMS = pathParams;
-  } else if (best != 0) {
-    route = best;
-    PARAM_MODE = MODE_CAPTURED;
   } else {
-    route = DEFAULT_ROUTE;
-    PARAM_MODE = MODE_NONE;
+    route = matchFrom(0, 0);
+    PARAM_MODE = MODE_CAPTURED;
+    if (route == 0) {
+      route = DEFAULT_ROUTE;
+      PARAM_MODE = MODE_NONE;
+    }
   }
   if (route == 0) return fixed(F.C_ROUTE_NOT_IN_POLICY);
-  ROUTE = routeRecord(route);
+  DISPATCHED = routeRecord(route);
+  const dispatchedMode = PARAM_MODE;
 
-  if ((load<u32>(ROUTE, F.R_FLAGS) & F.ROUTE_PUBLIC) != 0) {
-    emitConst(F.C_ALLOW);
-    return true;
-  }
+  let anyProtected = !isPublic(DISPATCHED);
+  for (let i: u32 = 0; i < FINER_COUNT && !anyProtected; i++) anyProtected = !isPublic(finerRecord(i));
+  if (!anyProtected) return allow();
   if (token == 0) {
-    emitConst(F.C_TOKEN_MISSING);
+    head(F.C_HEAD_UNAUTHORIZED);
+    emitConst(F.C_TAIL_TOKEN_MISSING);
     return false;
   }
   TOKEN = token;
   NOW = numberF64(now);
-  const program = load<u32>(ROUTE, F.R_PROGRAM);
+
+  // Silently first: the reference allows exactly when no applying route reports a reason.
   SILENT = true;
   REASONS = 0;
-  // The reference allows exactly when no reason is reported.
-  if ((runProgram(program) & COUNT) == 0) {
-    emitConst(F.C_ALLOW);
-    return true;
-  }
+  let denied = runRoute(DISPATCHED, dispatchedMode);
+  for (let i: u32 = 0; i < FINER_COUNT && !denied; i++) denied = runRoute(finerRecord(i), MODE_CAPTURED);
+  if (!denied) return allow();
   if (ALLOW_ONLY) return false;
-  emitConst(F.C_DENY_HEAD);
+  head(F.C_HEAD_DENY);
+  emitConst(F.C_REASONS_HEAD);
   SILENT = false;
   REASONS = 0;
-  runProgram(program);
+  DEDUP = FINER_COUNT != 0;
+  runRoute(DISPATCHED, dispatchedMode);
+  FINER_PHASE = true;
+  for (let i: u32 = 0; i < FINER_COUNT; i++) runRoute(finerRecord(i), MODE_CAPTURED);
   emitConst(F.C_DECISION_TAIL);
   return false;
+}
+
+function isPublic(rec: usize): bool {
+  return (load<u32>(rec, F.R_FLAGS) & F.ROUTE_PUBLIC) != 0;
+}
+
+function finerRecord(i: u32): usize {
+  return routeRecord(load<u32>(FINERS + (<usize>i << 2)));
+}
+
+/** Runs a protected route's checks on its own parameters; true when one reports a reason. */
+function runRoute(rec: usize, mode: u32): bool {
+  if (isPublic(rec)) return false;
+  ROUTE = rec;
+  PARAM_MODE = mode;
+  return (runProgram(load<u32>(rec, F.R_PROGRAM)) & COUNT) != 0;
+}
+
+/** The decision's head up to the route, then `,"finerRoutes":[…]` when finer routes applied. */
+function head(k: u32): void {
+  emitConst(k);
+  if (FINER_COUNT == 0) return;
+  emitConst(F.C_FINER_HEAD);
+  for (let i: u32 = 0; i < FINER_COUNT; i++) {
+    if (i != 0) bufByte(OUT, 0x2c);
+    const key = load<u32>(finerRecord(i), F.R_KEY);
+    bufJsonString(OUT, sPtr(key), sLen(key));
+  }
+  bufByte(OUT, 0x5d);
+}
+
+function allow(): bool {
+  head(F.C_HEAD_ALLOW);
+  emitConst(F.C_TAIL_ALLOW);
+  return true;
 }
 
 /**
@@ -746,6 +909,12 @@ function decide(input: usize): bool {
 export function policyEval(entrypoint: u32, input: usize, out: usize): void {
   PARAM_MODE = MODE_NONE;
   PATH_PARAMS = 0;
+  FINER_COUNT = 0;
+  FINER_CAP = 0;
+  DEDUP = false;
+  FINER_PHASE = false;
+  SPAN_COUNT = 0;
+  SPAN_CAP = 0;
   METHOD = -1;
   SEG_COUNT = 0;
   OUT = out;

@@ -1,4 +1,5 @@
-// Human-readable problem reports: each problem with its source line, then one summary line.
+// Human-readable policy problems for every command that loads the policy: each problem with its
+// source line, then one summary line. (The HTML access report is commands/report.ts.)
 import type { PolicyError } from '../policy/errors.js';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

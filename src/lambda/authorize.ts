@@ -108,7 +108,7 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
     now: number,
     facts: RequestFacts | null,
     revision: string | null,
-    result: { allow: boolean; status: DecisionLogEntry['status']; route: string | null; reasons: DecisionLogEntry['reasons'] },
+    result: Pick<DecisionLogEntry, 'allow' | 'status' | 'route' | 'reasons'> & { readonly finerRoutes?: readonly string[] | undefined },
     evalMicros: number | null,
     token: TokenPayload | null,
     detail?: string,
@@ -123,6 +123,7 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
       time: lastTime,
       revision,
       route: result.route,
+      ...(result.finerRoutes === undefined ? {} : { finerRoutes: result.finerRoutes }),
       routeKey: facts?.routeKey ?? null,
       method: facts?.method ?? null,
       path: facts?.path ?? null,
@@ -191,24 +192,20 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
       if (decision.status === 401) {
         // A protected route got a token nobody checked: a wiring fault (no authorizer on the route,
         // no `verify`). A 401 would make the frontend refresh and resend the same kind of token.
-        log(decisionId, now, facts, revision, { allow: false, status: 500, route: decision.route, reasons: codes }, evalMicros, null, r.unverified.message);
+        log(decisionId, now, facts, revision, { allow: false, status: 500, route: decision.route, finerRoutes: decision.finerRoutes, reasons: codes }, evalMicros, null, r.unverified.message);
         return { allow: false, response: internalError() };
       }
-      log(decisionId, now, facts, revision, { allow: false, status: decision.status, route: decision.route, reasons: codes }, evalMicros, null, r.unverified.message);
+      log(decisionId, now, facts, revision, { allow: false, status: decision.status, route: decision.route, finerRoutes: decision.finerRoutes, reasons: codes }, evalMicros, null, r.unverified.message);
       return { allow: false, response: denyResponse(decision) };
     }
-    log(decisionId, now, facts, revision, { allow: decision.allow, status: decision.status, route: decision.route, reasons: codes }, evalMicros, token);
+    log(decisionId, now, facts, revision, { allow: decision.allow, status: decision.status, route: decision.route, finerRoutes: decision.finerRoutes, reasons: codes }, evalMicros, token);
     if (!decision.allow) return { allow: false, response: denyResponse(decision) };
     // Spelled out: V8 (Node 20) takes a slow path for `{ ...obj, more }` (µs, not ns).
-    const authorized: AuthorizedDecision = {
-      allow: decision.allow,
-      status: decision.status,
-      route: decision.route,
-      reasons: decision.reasons,
-      decisionId,
-      revision,
-      token,
-    };
+    const { allow, status, route, finerRoutes, reasons } = decision;
+    const authorized: AuthorizedDecision =
+      finerRoutes === undefined
+        ? { allow, status, route, reasons, decisionId, revision, token }
+        : { allow, status, route, finerRoutes, reasons, decisionId, revision, token };
     return { allow: true, decision: authorized };
   };
 

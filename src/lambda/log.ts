@@ -27,8 +27,10 @@ export interface DecisionLogEntry {
   readonly time: string;
   /** The bundle's revision, or null when it did not load. */
   readonly revision: string | null;
-  /** The policy route that matched, or null. */
+  /** The policy route that decided (the dispatched one when the policy names it), or null. */
   readonly route: string | null;
+  /** Finer policy routes whose requirements applied as well (only when there were any). */
+  readonly finerRoutes?: readonly string[];
   readonly routeKey: string | null;
   readonly method: string | null;
   readonly path: string | null;

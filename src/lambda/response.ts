@@ -40,6 +40,7 @@ const CLAIM_REASON: Readonly<Record<ReasonCode, boolean>> = {
   INPUT_INVALID: false,
   PATH_REJECTED: false,
   ROUTE_NOT_IN_POLICY: false,
+  ROUTE_MISMATCH: false,
   TOKEN_MISSING: false,
   CLAIM_INVALID: true,
   AUDIENCE_MISMATCH: true,

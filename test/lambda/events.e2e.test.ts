@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildBundle } from '../../src/compile/compile.js';
 import { withAuthorization, type AuthorizationOptions } from '../../src/lambda/index.js';
 import { loadPolicy } from '../../src/policy/load.js';
-import { AUDIENCE, CONTEXT, ISSUER, logSink, NOW, payloadOf } from './fixtures.js';
+import { AUDIENCE, CONTEXT, ISSUER, logSink, NOW, payloadOf, withPayload } from './fixtures.js';
 
 type Event = Record<string, unknown> & {
   headers: Record<string, string>;
@@ -140,6 +140,13 @@ describe('issue 9 reproductions (real bundle, the dispatched route always decide
     expect(handler).not.toHaveBeenCalled();
   });
 
+  it('B: route ANY /admin/{proxy+} dispatched for /health: inconsistent, 403 forbidden, never the public route', async () => {
+    const { call, handler, log } = wrap(reproductions);
+    expect(await call(event('reproduction-b-route-mismatch.json'))).toEqual(FORBIDDEN);
+    expect(log.lines[0]).toMatchObject({ path: '/health', routeKey: 'ANY /admin/{proxy+}', route: null, reasons: ['ROUTE_MISMATCH'] });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
   it('C (payload 1.0): {docId} = "public/x" never reaches the public /docs/public/{rest+}: 403 forbidden', async () => {
     const { call, handler, log } = wrap(reproductions);
     expect(await call(event('reproduction-c-v1-slash-in-parameter.json'))).toEqual(FORBIDDEN);
@@ -152,5 +159,33 @@ describe('issue 9 reproductions (real bundle, the dispatched route always decide
     expect(await call(event('v1-greedy-parameter-with-slashes.json'))).toBe(OK);
     expect(log.lines[0]).toMatchObject({ route: 'GET /docs/public/{rest+}', path: '/docs/public/a/b/c' });
     expect(handler).toHaveBeenCalledOnce();
+  });
+
+  it('D: GET /invoices/{invoiceId} dispatched for /invoices/summary: its permission is required, the laxer literal route cannot loosen it', async () => {
+    const { call, handler, log } = wrap(reproductions);
+    expect(await call(event('reproduction-d-laxer-literal-route.json'))).toEqual({
+      statusCode: 403,
+      headers: json,
+      body: '{"message":"invalid claim","claimValidationErrors":[{"id":"st-perm","reason":{"message":"wrong value","expectedToInclude":["invoices:read"],"actualValue":["orders:read"]}}]}',
+    });
+    expect(log.lines[0]).toMatchObject({
+      routeKey: 'GET /invoices/{invoiceId}',
+      route: 'GET /invoices/{invoiceId}',
+      finerRoutes: ['GET /invoices/summary'],
+      path: '/invoices/summary',
+      reasons: ['PERMISSIONS_MISSING'],
+    });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('D, allowed: a token passing both routes reaches the handler, whose decision names the finer route too', async () => {
+    const { call, handler, log } = wrap(reproductions);
+    const e = event('reproduction-d-laxer-literal-route.json');
+    const payload = payloadOf(e.headers.authorization!);
+    payload['st-perm'] = { v: ['orders:read', 'invoices:read'], t: 1712345678901 };
+    e.headers.authorization = withPayload(e.headers.authorization!, payload);
+    expect(await call(e)).toBe(OK);
+    expect(handler.mock.calls[0]).toEqual([e, CONTEXT, expect.objectContaining({ allow: true, route: 'GET /invoices/{invoiceId}', finerRoutes: ['GET /invoices/summary'] })]);
+    expect(log.lines[0]).toMatchObject({ allow: true, finerRoutes: ['GET /invoices/summary'] });
   });
 });

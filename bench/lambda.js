@@ -11,9 +11,11 @@ import { REPEATS, fmtNs } from './harness.js';
 
 const b64url = (x) => Buffer.from(JSON.stringify(x)).toString('base64url');
 
-/** A payload 2.0 event for the scenario's target route, as API Gateway delivers it behind the JWT authorizer. */
-export function scenarioEvent(token = TOKEN) {
-  const jwt = `${b64url({ kid: 'd-1712345000000', typ: 'JWT', version: '5', alg: 'RS256' })}.${b64url(token)}.${'s'.repeat(342)}`;
+/**
+ * A payload 2.0 event for the scenario's target route, as API Gateway delivers it behind the JWT
+ * authorizer. `jwt`: the signed token of `token` (default: an unsigned stand-in of the same size).
+ */
+export function scenarioEvent(token = TOKEN, jwt = `${b64url({ kid: 'd-1712345000000', typ: 'JWT', version: '5', alg: 'RS256' })}.${b64url(token)}.${'s'.repeat(342)}`) {
   const claims = {};
   for (const [k, v] of Object.entries(token)) if (v !== null) claims[k] = typeof v === 'object' ? 'map[…]' : String(v);
   return {

@@ -1,5 +1,5 @@
-// `npm run bench`: claimguard's decision cost against the floors and peers of
-// ../shared/reference/peers.md, all measured in this one run, printed as medians and ratios.
+// `npm run bench`: claimguard's decision cost against the floors and peers users compare it with
+// (SDK glue, hand-written JS, casbin, Cedar, supertokens-node), all measured in this one run, printed as medians and ratios.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +54,7 @@ for (const n of SIZES) {
 
 const cold = [];
 for (let i = 0; i < 7; i++) {
-  cold.push(JSON.parse(execFileSync(process.execPath, [new URL('./cold.js', import.meta.url).pathname, results[20].bundleFile]).toString()));
+  cold.push(JSON.parse(execFileSync(process.execPath, [new URL('./cold/load-child.js', import.meta.url).pathname, results[20].bundleFile]).toString()));
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const coldLoad = median(cold.map((c) => c.loadAndFirstDecisionMs));
@@ -96,3 +96,7 @@ const w = await measureLambdaOverhead({ authorizer: await loadBundle(results[20]
 console.log('\nLambda wrapper (payload 2.0 event → decision → response, 20 routes)');
 console.log(`  ${check(w.overheadNs <= 10000)} overhead on top of decide(): ${fmtNs(w.overheadNs)} with the decision log line, ${fmtNs(w.overheadNoLogNs)} without   target ≤ 10 µs`);
 console.log(`    (wrapper ${fmtNs(w.wrapperNs)}, decide() alone ${fmtNs(w.decideNs)}, an awaited no-op handler ${fmtNs(w.awaitNs)})`);
+
+// Cold start and size in fresh processes, beside supertokens-node's verifySession (bench/cold/run.js).
+const { formatColdStarts, measureColdStarts } = await import('./cold/run.js');
+console.log(`\n${formatColdStarts(await measureColdStarts())}`);

@@ -1,4 +1,4 @@
-// The benchmark scenario of ../shared/reference/peers.md: a policy of N routes whose target is
+// The benchmark scenario: a policy of N routes whose target is
 // `DELETE /orders/{orderId}` needing any of [admin], a verified email, completed MFA and the
 // audience; a SuperTokens-shaped token of about 560 bytes of JSON.
 

@@ -3,7 +3,18 @@
 export { loadPolicy, type LoadOptions, type LoadResult } from './policy/load.js';
 export { PolicyError, type PolicyErrorCode, type Severity } from './policy/errors.js';
 export type { PolicyIR, IRRoute, Check, Segment, SourceLocation } from './policy/ir.js';
-export { compilePolicy, buildBundle, CompileError, type CompiledPolicy, type BuiltBundle, type CompileStats } from './compile/compile.js';
+export {
+  compilePolicy,
+  buildBundle,
+  CompileError,
+  type BuildBundleOptions,
+  type CompiledPolicy,
+  type BuiltBundle,
+  type CompileStats,
+} from './compile/compile.js';
+export { BundleError, type BundleErrorCode } from './bundle/errors.js';
+export type { SigningOptions, BundleSignature } from './bundle/signatures/sign.js';
+export type { KeyMaterial, SigningAlgorithm } from './bundle/signatures/keys.js';
 export { loadBundle, type Authorizer, type LoadBundleOptions } from './runtime/load-bundle.js';
 export { RuntimeError, type RuntimeErrorCode } from './runtime/errors.js';
 export { decide as decideReference, evaluate as evaluateReference, type Evaluation } from './decision/evaluate.js';

@@ -8,7 +8,7 @@ import { DEFAULT_AUTH_BASE_PATH, planDeployment, type DeployPlan } from '../depl
 import type { PolicyIR } from '../policy/ir.js';
 import { EXIT_FAILURE, EXIT_USAGE, usageError, type CliIo, type ExitCode } from './io.js';
 import { loadPolicyForCli } from './policy.js';
-import { failureSummary, formatProblems } from './report.js';
+import { failureSummary, formatProblems } from './problems.js';
 
 export function addAuthRoutesOption(command: Command): Command {
   return command.option(

@@ -1,5 +1,7 @@
 // What a command may touch: streams and the working directory, passed in so tests can run the
 // CLI in-process with fake streams, and nothing calls process.exit.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 
 export interface TextOutput {
@@ -43,4 +45,13 @@ export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 export function usageError(io: CliIo, message: string): ExitCode {
   io.stderr.write(`claimguard: ${message}\n`);
   return EXIT_USAGE;
+}
+
+/** Reads a key file (relative to the working directory); an unreadable one is a usage problem. */
+export async function readKeyFile(io: CliIo, file: string, what: string): Promise<{ bytes: Uint8Array } | { usage: string }> {
+  try {
+    return { bytes: await readFile(resolve(io.cwd, file)) };
+  } catch (cause) {
+    return { usage: `cannot read ${what} ${file} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})` };
+  }
 }

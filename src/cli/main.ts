@@ -11,6 +11,7 @@ import { registerExport } from './commands/export.js';
 import { registerReport } from './commands/report.js';
 import { registerRoutes } from './commands/routes.js';
 import { registerTest } from './commands/test.js';
+import { registerVerifyBundle } from './commands/verify-bundle.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo, type RegisterCommand } from './io.js';
 
 export type { CliIo } from './io.js';
@@ -26,6 +27,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerReport,
   registerExport,
   registerRoutes,
+  registerVerifyBundle,
 ];
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -4,11 +4,12 @@
 // a second and the artifact stays one self-contained, hash-pinned file.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { makeManifest, type BundleManifest } from '../bundle/manifest.js';
+import { revisionOf } from '../bundle/revision.js';
+import type { BundleSignature, SigningOptions } from '../bundle/signatures/sign.js';
+import { bundleEntries, writeBundle } from '../bundle/write.js';
 import type { PolicyIR } from '../policy/ir.js';
 import { policyCounts } from '../policy/stats.js';
-import { makeManifest, type BundleManifest } from '../runtime/manifest.js';
-import { revisionOf } from '../runtime/revision.js';
-import { writeBundle } from './bundle.js';
 import { encodePolicyTable } from './encode/index.js';
 import { linkPolicyModule } from './link.js';
 
@@ -62,12 +63,29 @@ export interface BuiltBundle {
   readonly bytes: Uint8Array;
   readonly manifest: BundleManifest;
   readonly compiled: CompiledPolicy;
+  /** The signature written as /.signatures.json, or null for an unsigned bundle. */
+  readonly signature: BundleSignature | null;
 }
 
-/** Same IR in, byte-identical bundle out. */
-export async function buildBundle(ir: PolicyIR): Promise<BuiltBundle> {
+export interface BuildBundleOptions {
+  /** Sign the bundle as `opa build --signing-key` does (docs/bundles.md). */
+  readonly signing?: SigningOptions;
+}
+
+/**
+ * Same IR in, byte-identical bundle out (signed with RS256 or HS256 too; an ES256 signature is
+ * randomized). Key problems throw a BundleError('BUNDLE_KEY_INVALID').
+ */
+export async function buildBundle(ir: PolicyIR, options: BuildBundleOptions = {}): Promise<BuiltBundle> {
   const compiled = compilePolicy(ir);
   const manifest = makeManifest(compiled.revision);
-  const bytes = await writeBundle({ manifest, dataJson: '{}\n', wasm: compiled.wasm });
-  return { bytes, manifest, compiled };
+  const files = { manifest, dataJson: '{}\n', wasm: compiled.wasm };
+  let signature: BundleSignature | null = null;
+  if (options.signing !== undefined) {
+    // Imported here: only signing builds load jose.
+    const { signBundleEntries } = await import('../bundle/signatures/sign.js');
+    signature = await signBundleEntries(bundleEntries(files), options.signing);
+  }
+  const bytes = await writeBundle(signature === null ? files : { ...files, signatures: signature.signatures });
+  return { bytes, manifest, compiled, signature };
 }

@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import type { Decision, DecisionInput } from '../decision/types.js';
+import type { KeyMaterial } from '../bundle/signatures/keys.js';
 import { RuntimeError } from '../runtime/errors.js';
-import { loadBundle, type Authorizer } from '../runtime/load-bundle.js';
+import { loadBundle, type Authorizer, type LoadBundleOptions } from '../runtime/load-bundle.js';
 import { readEvent, type EventOptions, type RequestFacts } from './event.js';
 import { createLogWriter, type DecisionLogEntry, type DecisionLogOptions, type WrapperCode } from './log.js';
 import { normaliseBasePath } from './path.js';
@@ -35,6 +36,13 @@ export interface AuthorizationOptions {
   readonly authorizer?: Authorizer | Promise<Authorizer>;
   /** Refuse a bundle whose revision is not exactly this (pin the reviewed artifact). */
   readonly expectedRevision?: string;
+  /**
+   * Refuse the bundle unless its OPA signature (/.signatures.json) verifies with this key: PEM
+   * public key or certificate text/bytes, or the HMAC secret. See docs/bundles.md.
+   */
+  readonly bundleVerificationKey?: KeyMaterial;
+  /** With `bundleVerificationKey`: refuse a signature that names another key id. */
+  readonly bundleKeyId?: string;
   /** Epoch milliseconds; `now` of the decision input and jose's current time. Default `Date.now`. */
   readonly clock?: () => number;
   /**
@@ -76,15 +84,20 @@ const codeOf = (e: unknown): WrapperCode => (e instanceof RuntimeError ? e.code 
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+function loadOptions(options: AuthorizationOptions): LoadBundleOptions {
+  return {
+    ...(options.expectedRevision === undefined ? {} : { expectedRevision: options.expectedRevision }),
+    ...(options.bundleVerificationKey === undefined ? {} : { verificationKey: options.bundleVerificationKey }),
+    ...(options.bundleKeyId === undefined ? {} : { keyId: options.bundleKeyId }),
+  };
+}
+
 /** Starts loading now (cold start) and marks the promise handled: a failure surfaces per request, as 500. */
 function startLoading(options: AuthorizationOptions): Promise<Authorizer> {
   const p =
     options.authorizer !== undefined
       ? Promise.resolve(options.authorizer)
-      : loadBundle(
-          typeof options.bundle === 'object' ? options.bundle : bundlePath(options.bundle ?? DEFAULT_BUNDLE),
-          options.expectedRevision === undefined ? {} : { expectedRevision: options.expectedRevision },
-        );
+      : loadBundle(typeof options.bundle === 'object' ? options.bundle : bundlePath(options.bundle ?? DEFAULT_BUNDLE), loadOptions(options));
   p.catch(() => {});
   return p;
 }
@@ -256,13 +269,18 @@ export function createAuthorize(options: AuthorizationOptions = {}): Authorize {
   loading.then((a) => (loaded = a), () => {});
   verifying?.then((v) => (verifier = v), () => {});
 
+  // A bundle that does not load fails every request; why is logged once, with the first of them.
+  let loadFailureLogged = false;
+
   /** Cold path: the first requests, while the bundle or the verifier is still loading (or failed). */
   const decideWhenLoaded = async (decisionId: string, now: number, facts: RequestFacts): Promise<AuthorizationOutcome> => {
     let authorizer: Authorizer;
     try {
       authorizer = await loading;
     } catch (e) {
-      return fail(decisionId, now, facts, null, codeOf(e), messageOf(e));
+      const detail = loadFailureLogged ? 'the bundle did not load (reason logged once, at the first request)' : messageOf(e);
+      loadFailureLogged = true;
+      return fail(decisionId, now, facts, null, codeOf(e), detail);
     }
     let v: Verifier | null = null;
     if (verifying !== null) {

@@ -15,6 +15,9 @@ export type { DecisionLogEntry, DecisionLogOptions, WrapperCode } from './log.js
 export type { ClaimguardResponse } from './response.js';
 export type { TokenErrorCode } from './token.js';
 export type { VerifyOptions } from './verify.js';
+// The loader itself, so handlers can share one bundle (`authorizer`) without importing the compiler.
+export { loadBundle, type Authorizer, type LoadBundleOptions } from '../runtime/load-bundle.js';
+export { RuntimeError, type RuntimeErrorCode } from '../runtime/errors.js';
 export type { Decision, DecisionInput, Reason, ReasonCode } from '../decision/types.js';
 
 /** A handler that runs only on allow, with the decision (and the token it was made on). */

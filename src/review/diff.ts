@@ -110,6 +110,12 @@ function handover(
 ): RouteChange {
   const handovers: Handover[] = [];
   const details: ChangeDetail[] = [];
+  if (groups.length === 0) {
+    // No probe reaches the route, so nothing shows what it takes over or gives away: say so,
+    // never "none".
+    const reason = `${change}: no probe request reaches this route, so its effect on access is unknown`;
+    return { route: route.key, change, effect: 'mixed', details: [{ requirement: 'route', effect: 'changed', reason }], handovers };
+  }
   for (const g of groups) {
     const c = compare(g);
     handovers.push({ route: g.other?.key ?? null, request: g.request, relation: c.relation });

@@ -8,7 +8,7 @@
 // request for a principal uses the principal's own `sub` / `tId`: "may this user read their own
 // profile?" is the question a reviewer means, and a placeholder would deny every principal.
 import { splitPath } from '../decision/path.js';
-import { selectRoute, type RouteMatch } from '../decision/route-select.js';
+import { matchByPath, type RouteMatch } from '../decision/route-select.js';
 import type { Check, HttpMethod, IRRoute, PolicyIR, Segment } from '../policy/ir.js';
 import { HTTP_METHODS } from '../policy/route-key.js';
 import type { Claims } from '../testing/suite.js';
@@ -48,7 +48,7 @@ export class Placeholders {
 export function routeFor(ir: PolicyIR, request: ProbeRequest): RouteMatch | null {
   const segments = splitPath(request.path);
   if (segments === null) return null;
-  return selectRoute(ir, { method: request.method, routeKey: null, pathParameters: {} }, segments);
+  return matchByPath(ir, request.method, segments);
 }
 
 const render = (parts: readonly string[]): string => `/${parts.join('/')}`;
@@ -141,8 +141,18 @@ const methodsOf = (r: IRRoute): readonly string[] => (r.method === null || r.met
  */
 export function probes(route: IRRoute, other: PolicyIR, placeholders: Placeholders): ProbeRequest[] {
   const out = new Map<string, ProbeRequest>();
+  // A greedy `{p+}` takes one segment or many, and different lengths can reach different routes
+  // (a fixed-length template ranks before a greedy one only at its own length): probe it with the
+  // greedy part one, two and three segments long.
+  const greedy = route.segments?.at(-1)?.kind === 'greedy';
   const add = (method: string, path: string | null): void => {
-    if (path !== null) out.set(`${method} ${path}`, { method, path });
+    if (path === null) return;
+    out.set(`${method} ${path}`, { method, path });
+    if (!greedy) return;
+    for (const extra of [placeholders.value('more'), `${placeholders.value('more')}/${placeholders.value('more2')}`]) {
+      const longer = path === '/' ? `/${extra}` : `${path}/${extra}`;
+      out.set(`${method} ${longer}`, { method, path: longer });
+    }
   };
   if (route.segments === null) {
     for (const m of CONCRETE_METHODS) add(m, render([placeholders.unmatched]));

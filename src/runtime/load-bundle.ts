@@ -1,12 +1,14 @@
 // Loads dist/bundle.tar.gz once and answers decisions through the official OPA SDK, exactly as an
 // OPA host would. Anything unexpected is a RuntimeError: the caller must treat it as "no decision".
 import { readFile } from 'node:fs/promises';
-import { readBundle } from '../compile/bundle.js';
+import { BundleError } from '../bundle/errors.js';
+import { checkManifest, ENTRYPOINTS, type BundleManifest } from '../bundle/manifest.js';
+import { readBundle, type ReadBundleResult } from '../bundle/read.js';
+import { revisionOf } from '../bundle/revision.js';
+import type { KeyMaterial } from '../bundle/signatures/keys.js';
 import type { Decision } from '../decision/types.js';
 import { RuntimeError } from './errors.js';
-import { checkManifest, ENTRYPOINTS, type BundleManifest } from './manifest.js';
 import { loadPolicySync, type LoadedPolicy } from './opa-sdk.js';
-import { revisionOf } from './revision.js';
 
 export interface Authorizer {
   /** The bundle's revision (SHA-256 of policy.wasm), for decision logs. */
@@ -21,6 +23,18 @@ export interface Authorizer {
 export interface LoadBundleOptions {
   /** Refuse the bundle unless its revision is exactly this (pin what was reviewed). */
   readonly expectedRevision?: string;
+  /**
+   * Refuse the bundle unless its /.signatures.json verifies with this key: a PEM public key or
+   * certificate (RSA or EC), or the HMAC secret. Unsigned, tampered or wrong-key bundles are
+   * refused. Without a key, a signed bundle is refused too (as OPA does), unless `skipVerification`.
+   */
+  readonly verificationKey?: KeyMaterial;
+  /** With `verificationKey`: refuse a signature that names another key id. */
+  readonly keyId?: string;
+  /** With `verificationKey`: the scope the signature must carry (default: none). */
+  readonly scope?: string;
+  /** Load a signed bundle without checking its signature (development tools, like `opa eval`). */
+  readonly skipVerification?: boolean;
 }
 
 async function readSource(source: Uint8Array | string): Promise<Uint8Array> {
@@ -45,15 +59,46 @@ const isDecision = (x: unknown): x is Decision => {
   );
 };
 
+/** A BundleError as the runtime's error, with the same code (BUNDLE_MALFORMED is BUNDLE_CORRUPT). */
+function asRuntimeError(cause: unknown): unknown {
+  if (!(cause instanceof BundleError)) return cause;
+  if (cause.code === 'BUNDLE_MALFORMED') return new RuntimeError('BUNDLE_CORRUPT', `bundle is not a readable claimguard bundle: ${cause.message}`, { cause });
+  return new RuntimeError(cause.code, cause.message, { cause });
+}
+
+async function checkSignature(files: ReadBundleResult, options: LoadBundleOptions): Promise<void> {
+  if (options.verificationKey === undefined) {
+    if (options.keyId !== undefined || options.scope !== undefined) throw new TypeError('loadBundle: `keyId` and `scope` need a `verificationKey`');
+    if (files.signatures !== null && options.skipVerification !== true) {
+      throw new RuntimeError(
+        'BUNDLE_SIGNATURE_UNEXPECTED',
+        'the bundle is signed (/.signatures.json) but no verification key is configured: set the verification key to check it',
+      );
+    }
+    return;
+  }
+  if (options.skipVerification === true) throw new TypeError('loadBundle: `skipVerification` contradicts `verificationKey`');
+  // Imported here: jose is loaded only by deployments that verify signatures.
+  const { verifyBundleSignature } = await import('../bundle/signatures/verify.js');
+  await verifyBundleSignature(files, {
+    key: options.verificationKey,
+    ...(options.keyId === undefined ? {} : { keyId: options.keyId }),
+    ...(options.scope === undefined ? {} : { scope: options.scope }),
+  });
+}
+
 export async function loadBundle(source: Uint8Array | string, options: LoadBundleOptions = {}): Promise<Authorizer> {
   const bytes = await readSource(source);
-  let files: Awaited<ReturnType<typeof readBundle>>;
+  let files: ReadBundleResult;
+  let manifest: BundleManifest;
   try {
-    files = await readBundle(bytes);
+    files = readBundle(bytes);
+    // The signature first: nothing else in the bundle is trusted before it verifies.
+    await checkSignature(files, options);
+    manifest = checkManifest(files.manifest);
   } catch (cause) {
-    throw new RuntimeError('BUNDLE_CORRUPT', `bundle is not a readable claimguard bundle: ${String(cause)}`, { cause });
+    throw asRuntimeError(cause);
   }
-  const manifest = checkManifest(files.manifest);
   const revision = revisionOf(files.wasm);
   if (manifest.revision !== revision) {
     throw new RuntimeError(

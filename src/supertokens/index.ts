@@ -12,30 +12,24 @@ import type {
   Context,
   Handler,
 } from 'aws-lambda';
-import { init, type SuperTokensConfig } from 'supertokens-node';
-import { init as initEmailPassword } from 'supertokens-node/recipe/emailpassword';
-import { init as initEmailVerification } from 'supertokens-node/recipe/emailverification';
-import { init as initSession } from 'supertokens-node/recipe/session';
-import { middleware } from 'supertokens-node/framework/awsLambda';
+import type { SuperTokensConfig } from 'supertokens-node';
 import { audienceOverride, type SessionConfig } from './audience.js';
+import { AuthConfigError } from './errors.js';
+import { importSupertokens } from './peer.js';
 
 export { audienceOverride, withAudience, type SessionConfig, type SessionFunctionsOverride } from './audience.js';
 
 export type AppInfo = SuperTokensConfig['appInfo'];
 export type RecipeListFunction = SuperTokensConfig['recipeList'][number];
 
-export type AuthConfigErrorCode = 'AUTH_CONFIG_MISSING' | 'POLICY_INVALID' | 'POLICY_AUDIENCE_MISSING';
+export { AuthConfigError, type AuthConfigErrorCode } from './errors.js';
 
-export class AuthConfigError extends Error {
-  override readonly name = 'AuthConfigError';
-  constructor(
-    readonly code: AuthConfigErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+// An optional peer dependency: importing this module without supertokens-node installed throws
+// AuthConfigError('SUPERTOKENS_MISSING') naming what to install.
+const st = await importSupertokens();
+const initEmailPassword = st.emailPassword.init;
+const initEmailVerification = st.emailVerification.init;
+const initSession = st.session.init;
 
 export interface AuthHandlerOptions {
   /** The SuperTokens core. Default: env `SUPERTOKENS_CONNECTION_URI`, `SUPERTOKENS_API_KEY`. */
@@ -149,12 +143,12 @@ export function createAuthHandler(options: AuthHandlerOptions = {}): AuthHandler
   authConfig(options, options.audience ?? 'checked-later');
   const start = async (): Promise<void> => {
     const audience = options.audience ?? (await policyAudience(fromRoot(options.policies ?? env('CLAIMGUARD_POLICIES') ?? 'policies.yaml')));
-    init(authConfig(options, audience));
+    st.core.init(authConfig(options, audience));
   };
   // Started now (cold start), awaited per request; a failure is handled there, as a 500.
   const ready = start();
   ready.catch(() => {});
-  const serve = middleware(options.fallback) as unknown as (event: AuthEvent, context: Context) => Promise<AuthResult>;
+  const serve = st.awsLambda.middleware(options.fallback) as unknown as (event: AuthEvent, context: Context) => Promise<AuthResult>;
   return async (event, context) => {
     try {
       await ready;

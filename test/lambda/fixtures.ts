@@ -7,7 +7,7 @@ import { decide } from '../../src/decision/evaluate.js';
 import type { Decision } from '../../src/decision/types.js';
 import type { PolicyIR } from '../../src/policy/ir.js';
 import type { Authorizer } from '../../src/runtime/load-bundle.js';
-import type { BundleManifest } from '../../src/runtime/manifest.js';
+import type { BundleManifest } from '../../src/bundle/manifest.js';
 import { chk, policy, publicRoute, route } from '../support/ir-builders.js';
 
 /** 2024-04-05T19:34:40Z: two seconds after the sample tokens were issued. */

@@ -1,9 +1,9 @@
-// One cold start, in a fresh process: import the runtime, read the bundle, gunzip, instantiate,
-// first decision. Prints JSON timings for bench/run.js.
+// The runtime's own cold load, in a fresh process: import the loader, then read the bundle,
+// gunzip, instantiate and decide once (no Lambda wrapper). Prints JSON timings for bench/run.js.
 const t0 = performance.now();
-const { loadBundle } = await import('../lib/runtime/load-bundle.js');
+const { loadBundle } = await import('../../lib/runtime/load-bundle.js');
 const t1 = performance.now();
-const { INPUT } = await import('./scenario.js');
+const { INPUT } = await import('../scenario.js');
 const t2 = performance.now();
 const authorizer = await loadBundle(process.argv[2]);
 const decision = authorizer.decide(INPUT);

@@ -1,7 +1,9 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { pack } from 'tar-stream';
-import { BundleError, readBundle, writeBundle } from '../../src/compile/bundle.js';
+import { packTar } from 'modern-tar';
+import { BundleError } from '../../src/bundle/errors.js';
+import { readBundle } from '../../src/bundle/read.js';
+import { writeBundle } from '../../src/bundle/write.js';
 
 const manifest = { revision: 'abc', roots: ['claimguard'], wasm: [{ entrypoint: 'claimguard/decision', module: '/policy.wasm' }], rego_version: 1 };
 const wasm = Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
@@ -21,15 +23,15 @@ function entries(tar: Uint8Array): [string, number, number, number, number, stri
   return out;
 }
 
+/** A tarball written by a general tar writer, for layouts claimguard would never write. */
 async function rawBundle(files: [string, string | Uint8Array, Partial<{ type: 'file' | 'symlink'; linkname: string }>?][]): Promise<Uint8Array> {
-  const tar = pack();
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve) => tar.on('end', () => resolve()));
-  tar.on('data', (c: unknown) => chunks.push(c as Buffer));
-  for (const [name, data, extra] of files) tar.entry({ name, ...extra }, typeof data === 'string' ? data : Buffer.from(data));
-  tar.finalize();
-  await done;
-  return gzipSync(Buffer.concat(chunks));
+  const tar = await packTar(
+    files.map(([name, data, extra]) => {
+      const body = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+      return { header: { name, size: extra?.type === 'symlink' ? 0 : body.length, ...extra }, body: extra?.type === 'symlink' ? undefined : body };
+    }),
+  );
+  return gzipSync(tar);
 }
 
 describe('writeBundle', () => {
@@ -46,7 +48,8 @@ describe('writeBundle', () => {
 
   it('round-trips through readBundle; manifest is compact JSON + newline; data.json defaults to {}\\n', async () => {
     const read = readBundle(await writeBundle({ manifest, wasm }));
-    expect(read).toEqual({ manifest, dataJson: '{}\n', wasm });
+    expect(read).toMatchObject({ manifest, dataJson: '{}\n', wasm, signatures: null });
+    expect(read.entries.map((e) => e.name)).toEqual(['/data.json', '/policy.wasm', '/.manifest']);
     const withData = readBundle(await writeBundle({ manifest, wasm, dataJson: '{"a":1}\n' }));
     expect(withData.dataJson).toBe('{"a":1}\n');
   });
@@ -73,6 +76,8 @@ describe('readBundle rejects malformed bundles', () => {
     ['missing wasm', () => rawBundle([good()[0]!, good()[2]!]), /missing \/policy\.wasm/],
     ['missing data.json', () => rawBundle(good().slice(1)), /missing \/data\.json/],
     ['duplicate entry', () => rawBundle([...good(), ['/policy.wasm', wasm]]), /duplicate/],
+    ['duplicate signatures', () => rawBundle([...good(), ['/.signatures.json', '{}'], ['.signatures.json', '{}']]), /duplicate/],
+    ['signatures not UTF-8', () => rawBundle([...good(), ['/.signatures.json', Uint8Array.from([0xff, 0xfe])]]), /\.signatures\.json is not UTF-8/],
     ['unexpected entry', () => rawBundle([...good(), ['/policy.rego', 'package x']]), /unexpected entry/],
     ['symlink', () => rawBundle([...good().slice(0, 2), ['/.manifest', '', { type: 'symlink', linkname: '/etc/passwd' }]]), /not a regular file/],
     ['manifest not JSON', () => rawBundle([good()[0]!, good()[1]!, ['/.manifest', '{nope']]), /\.manifest is not valid JSON/],
@@ -82,6 +87,13 @@ describe('readBundle rejects malformed bundles', () => {
     const bytes = await make();
     expect(() => readBundle(bytes)).toThrow(BundleError);
     expect(() => readBundle(bytes)).toThrow(message);
+    expect(() => readBundle(bytes)).toThrow(expect.objectContaining({ code: 'BUNDLE_MALFORMED' }));
+  });
+
+  it('keeps /.signatures.json as text and every entry in archive order', async () => {
+    const read = readBundle(await writeBundle({ manifest, wasm, signatures: '{"signatures":[]}' }));
+    expect(read.signatures).toBe('{"signatures":[]}');
+    expect(read.entries.map((e) => e.name)).toEqual(['/data.json', '/policy.wasm', '/.signatures.json', '/.manifest']);
   });
 
   it('accepts entries written without the leading slash (as some tar tools do)', async () => {

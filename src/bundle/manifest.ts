@@ -1,5 +1,5 @@
-// The bundle manifest claimguard writes and accepts (OPA's `.manifest`, ABI doc §5).
-import { RuntimeError } from './errors.js';
+// The bundle manifest claimguard writes and accepts (OPA's `.manifest`; docs/bundles.md).
+import { BundleError } from './errors.js';
 
 export const ENTRYPOINTS = ['claimguard/decision', 'claimguard/allow'] as const;
 export type Entrypoint = (typeof ENTRYPOINTS)[number];
@@ -26,7 +26,7 @@ export function makeManifest(revision: string, metadata?: Record<string, unknown
 /** Refuses any manifest that is not exactly claimguard's shape: a bundle is a sealed artifact. */
 export function checkManifest(value: unknown): BundleManifest {
   const bad = (why: string): never => {
-    throw new RuntimeError('BUNDLE_MANIFEST_INVALID', `bundle manifest: ${why}`);
+    throw new BundleError('BUNDLE_MANIFEST_INVALID', `bundle manifest: ${why}`);
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('not a JSON object');
   const m = value as Record<string, unknown>;
@@ -40,7 +40,7 @@ export function checkManifest(value: unknown): BundleManifest {
     return e.entrypoint;
   });
   if (names.length !== ENTRYPOINTS.length || ENTRYPOINTS.some((ep, i) => names[i] !== ep)) {
-    throw new RuntimeError(
+    throw new BundleError(
       'BUNDLE_ENTRYPOINT_MISMATCH',
       `bundle entrypoints ${JSON.stringify(names)} are not ${JSON.stringify(ENTRYPOINTS)}`,
     );

@@ -1,0 +1,50 @@
+// Signs a bundle's entries as `opa build --signing-key` does: a JWS (jose) over the `files` list of
+// their digests, written as /.signatures.json. Imported only by the compiler.
+import { CompactSign } from 'jose/jws/compact/sign';
+import { BundleError } from '../errors.js';
+import { SIGNATURES_JSON, type BundleEntry } from '../layout.js';
+import { DEFAULT_HASH, fileDigest, signedName, type SignedFile } from './digest.js';
+import { signingKey, type KeyMaterial, type SigningAlgorithm } from './keys.js';
+import { encodePayload, encodeSignaturesFile } from './payload.js';
+
+export interface SigningOptions {
+  /** A PEM private key (RSA ≥ 2048 bits or EC P-256), or an HMAC secret of at least 32 bytes. */
+  readonly key: KeyMaterial;
+  /** Default: the key's kind (RS256 for RSA, ES256 for EC P-256, HS256 for a secret). */
+  readonly algorithm?: SigningAlgorithm;
+  /** Written as the header's `kid` and the payload's `keyid`: which key verifiers should use. */
+  readonly keyId?: string;
+  /** Written as the payload's `scope`; a verifier must expect exactly this scope. */
+  readonly scope?: string;
+}
+
+export interface BundleSignature {
+  /** The /.signatures.json text. */
+  readonly signatures: string;
+  readonly algorithm: SigningAlgorithm;
+  readonly keyId: string | null;
+  readonly files: readonly SignedFile[];
+}
+
+/** Signs every entry except /.signatures.json itself, in archive order. */
+export async function signBundleEntries(entries: readonly BundleEntry[], options: SigningOptions): Promise<BundleSignature> {
+  const { key, algorithm } = signingKey(options.key, options.algorithm);
+  const files = entries
+    .filter((e) => e.name !== SIGNATURES_JSON)
+    .map((e): SignedFile => ({ name: signedName(e), hash: fileDigest(e, DEFAULT_HASH), algorithm: DEFAULT_HASH }));
+  const keyId = options.keyId === undefined || options.keyId === '' ? undefined : options.keyId;
+  const payload = encodePayload({
+    files,
+    ...(keyId === undefined ? {} : { keyid: keyId }),
+    ...(options.scope === undefined || options.scope === '' ? {} : { scope: options.scope }),
+  });
+  let jws: string;
+  try {
+    jws = await new CompactSign(payload)
+      .setProtectedHeader({ alg: algorithm, typ: 'JWT', ...(keyId === undefined ? {} : { kid: keyId }) })
+      .sign(key);
+  } catch (cause) {
+    throw new BundleError('BUNDLE_KEY_INVALID', `the signing key cannot sign ${algorithm}: ${(cause as Error).message}`, { cause });
+  }
+  return { signatures: encodeSignaturesFile(jws), algorithm, keyId: keyId ?? null, files };
+}

@@ -4,23 +4,48 @@
 // route it dispatched. What each event field holds, with sources: docs/lambda-events.md.
 import { splitPath } from '../decision/path.js';
 import type { Segment } from '../policy/ir.js';
-import { parseRouteKey } from '../policy/route-key.js';
 
-/** A route template, or null for `$default` (and for a key the route-key grammar refuses). */
+/** A route template, or null for `$default` (and for a key that is not `METHOD /path`). */
 export type Template = readonly Segment[] | null;
 
 const templates = new Map<string, Template>();
 
-/** The template of a route key (`GET /orders/{orderId}`); parsed once per distinct key. */
+/**
+ * The template of a route key as API Gateway writes it (`GET /orders/{orderId}`,
+ * `ANY /admin/{proxy+}`): literal segments, `{param}` and a final greedy `{name+}`. Only the shape
+ * is read (the policy's own grammar is the compiler's business, and stays out of the Lambda
+ * bundle); anything else has no template. Parsed once per distinct key.
+ */
 export function templateOf(routeKey: string): Template {
   let t = templates.get(routeKey);
   if (t === undefined) {
-    const parsed = parseRouteKey(routeKey);
-    t = parsed.ok ? parsed.route.segments : null;
+    t = parseTemplate(routeKey);
     // An API has a fixed set of routes; the bound only guards against a flood of forged keys.
     if (templates.size < 10_000) templates.set(routeKey, t);
   }
   return t;
+}
+
+function parseTemplate(routeKey: string): Template {
+  const space = routeKey.indexOf(' ');
+  if (space <= 0) return null;
+  const path = routeKey.slice(space + 1);
+  if (!path.startsWith('/')) return null;
+  if (path === '/') return [];
+  const parts = path.slice(1).split('/');
+  const segments: Segment[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part === '') return null;
+    if (part.length > 2 && part.startsWith('{') && part.endsWith('}')) {
+      const name = part.slice(1, -1);
+      if (!name.endsWith('+')) segments.push({ kind: 'param', name });
+      else if (i === parts.length - 1 && name.length > 1) segments.push({ kind: 'greedy', name: name.slice(0, -1) });
+      else return null;
+    } else if (part.includes('{') || part.includes('}')) return null;
+    else segments.push({ kind: 'literal', value: part });
+  }
+  return segments;
 }
 
 /**

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitPath } from '../../src/decision/path.js';
 import type { Segment } from '../../src/policy/ir.js';
+import { parseRouteKey } from '../../src/policy/route-key.js';
 import { dropTrailingSlash, fillTemplate, matchedPath, normaliseBasePath, templateMatchesPath, templateOf } from '../../src/lambda/path.js';
 
 const t = (key: string) => templateOf(key);
@@ -104,10 +105,25 @@ describe('templates', () => {
     );
   });
 
-  it('$default and keys the route-key grammar refuses have no template', () => {
-    expect(t('$default')).toBeNull();
-    expect(t('get /x')).toBeNull();
-    expect(t('GET x')).toBeNull();
+  it('$default and keys that are not METHOD /path templates have none', () => {
+    for (const key of ['$default', 'GET x', 'GET', ' /x', 'GET /a//b', 'GET /a/', 'GET /{p+}/x', 'GET /a{b}', 'GET /{+}']) expect(t(key), key).toBeNull();
+  });
+
+  it('reads every route key the policy grammar accepts exactly as the policy loader does', () => {
+    const segment = fc.oneof(
+      fc.stringMatching(/^[a-z0-9._~-]{1,6}$/),
+      fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,5}$/).map((n) => `{${n}}`),
+    );
+    const key = fc
+      .tuple(fc.constantFrom('GET', 'POST', 'ANY', 'DELETE'), fc.array(segment, { maxLength: 4 }), fc.option(fc.stringMatching(/^[a-z]{1,5}$/), { nil: undefined }))
+      .map(([m, segs, greedy]) => `${m} /${[...segs, ...(greedy === undefined ? [] : [`{${greedy}+}`])].join('/')}`);
+    fc.assert(
+      fc.property(key, (k) => {
+        const parsed = parseRouteKey(k);
+        if (parsed.ok) expect(templateOf(k)).toEqual(parsed.route.segments);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 

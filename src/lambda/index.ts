@@ -18,6 +18,7 @@ export type { VerifyOptions } from './verify.js';
 // The loader itself, so handlers can share one bundle (`authorizer`) without importing the compiler.
 export { loadBundle, type Authorizer, type LoadBundleOptions } from '../runtime/load-bundle.js';
 export { RuntimeError, type RuntimeErrorCode } from '../runtime/errors.js';
+export { ClaimguardError } from '../errors.js';
 export type { Decision, DecisionInput, Reason, ReasonCode } from '../decision/types.js';
 
 /** A handler that runs only on allow, with the decision (and the token it was made on). */

@@ -1,5 +1,5 @@
 // Events shaped like the public samples (test/lambda/events/README.md names the sample each one
-// mirrors) and the reproductions of issue 9, through the real artifact: policy file → buildBundle →
+// mirrors) and four route-selection attacks (A–D), through the real artifact: policy file → buildBundle →
 // withAuthorization({ bundle }) → the official OPA SDK. One bundle per policy, built once.
 import { readFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet, type JWTPayload } from 'jose';
@@ -130,7 +130,7 @@ describe('Lambda Function URL events (aws-lambda-go lambda-urls-request.json sha
   });
 });
 
-describe('issue 9 reproductions (real bundle, the dispatched route always decides)', () => {
+describe('route-selection attacks A–D (real bundle, the dispatched route always decides)', () => {
   it('A: stage "admin" and route ANY /admin/{proxy+}: the admin route decides; a customer is refused', async () => {
     const { call, handler, log } = wrap(reproductions);
     const result = (await call(event('reproduction-a-stage-named-like-route.json'))) as { statusCode: number; body: string };

@@ -23,8 +23,12 @@ const NO_OPTIONS: EventOptions = { basePath: '' };
 
 export interface RequestFacts {
   readonly payload: '2.0' | '1.0';
-  /** `function-url`: no API Gateway route, stage or authorizer stands in front; the path is matched by the policy alone. */
-  readonly source: 'api-gateway' | 'function-url';
+  /**
+   * `function-url`: no API Gateway route, stage or authorizer stands in front; the path is matched
+   * by the policy alone. `authorizer`: a Lambda authorizer event (claimguard/authorizer): routed by
+   * API Gateway, its token checked by nobody yet.
+   */
+  readonly source: 'api-gateway' | 'function-url' | 'authorizer';
   readonly method: string;
   /** The route API Gateway dispatched (`$default` included); null for a Function URL. */
   readonly routeKey: string | null;

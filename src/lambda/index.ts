@@ -14,7 +14,7 @@ export type { ApiGatewayEvent } from './event.js';
 export type { DecisionLogEntry, DecisionLogOptions, WrapperCode } from './log.js';
 export type { ClaimguardResponse } from './response.js';
 export type { TokenErrorCode } from './token.js';
-export type { VerifyOptions } from './verify.js';
+export { KeySetError, type KeySetErrorCode, type VerifyOptions } from './verify.js';
 // The loader itself, so handlers can share one bundle (`authorizer`) without importing the compiler.
 export { loadBundle, type Authorizer, type LoadBundleOptions } from '../runtime/load-bundle.js';
 export { RuntimeError, type RuntimeErrorCode } from '../runtime/errors.js';

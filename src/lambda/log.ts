@@ -3,11 +3,13 @@
 import type { ReasonCode } from '../decision/types.js';
 import type { RuntimeErrorCode } from '../runtime/errors.js';
 import type { TokenErrorCode } from './token.js';
+import type { KeySetErrorCode } from './verify.js';
 
 /** The codes the wrapper logs itself, beside the decision's reason codes. A closed set: switch on them. */
 export type WrapperCode =
   | TokenErrorCode
   | RuntimeErrorCode // the bundle did not load, or decide() failed: 500
+  | KeySetErrorCode // `verify`'s JWKS could not be fetched or used: 500
   | 'EVENT_UNSUPPORTED' // not an event shape the wrapper reads: 500
   | 'EVENT_INCONSISTENT' // a payload 1.0 event whose parameters cannot be what API Gateway matched: 403
   | 'VERIFY_REQUIRED' // a Function URL event (no JWT authorizer in front) and no `verify`: 500

@@ -11,7 +11,7 @@ import { firstTime, type ColdStart } from './cold-start.js';
 import type { EventFacts, EventOptions, RequestFacts } from './event.js';
 import type { DecisionLogEntry, WrapperCode } from './log.js';
 import { crossCheck, decodeToken, pickToken, TokenError, withTenant, type TokenPayload } from './token.js';
-import type { Verifier } from './verify.js';
+import { KeySetError, type Verifier } from './verify.js';
 
 /** The decision a handler receives on allow: the policy's decision plus what it was made on. */
 export interface AuthorizedDecision extends Decision {
@@ -24,12 +24,12 @@ export interface AuthorizedDecision extends Decision {
 /** What the pipeline concludes; each front answers it in its own terms. */
 export type Verdict =
   | { readonly kind: 'allow'; readonly decision: AuthorizedDecision }
-  /** The policy denied: status 401 (a protected route, no token) or 403. */
-  | { readonly kind: 'deny'; readonly decision: Decision; readonly decisionId: string; readonly revision: string }
+  /** The policy denied: status 401 (a protected route, no token) or 403; `token` as for an allow. */
+  | { readonly kind: 'deny'; readonly decision: Decision; readonly decisionId: string; readonly revision: string; readonly token: Readonly<TokenPayload> | null }
   /** The wrapper refused before deciding: 401 for a token a refresh can replace, 403 for an inconsistent event. */
-  | { readonly kind: 'refuse'; readonly status: 401 | 403; readonly code: WrapperCode }
+  | { readonly kind: 'refuse'; readonly status: 401 | 403; readonly code: WrapperCode; readonly decisionId: string; readonly revision: string | null }
   /** A fault (500): nothing was decided, or what was decided cannot be trusted. */
-  | { readonly kind: 'fault'; readonly code: WrapperCode };
+  | { readonly kind: 'fault'; readonly code: WrapperCode; readonly decisionId: string };
 
 /** Reads a front's event into request facts (API Gateway proxy events, authorizer events, …). */
 export type ReadFacts = (event: unknown, options: EventOptions) => EventFacts;
@@ -46,7 +46,7 @@ interface RequestContext {
   unverified: TokenError | null;
 }
 
-const codeOf = (e: unknown): WrapperCode => (e instanceof RuntimeError ? e.code : 'INTERNAL_ERROR');
+const codeOf = (e: unknown): WrapperCode => (e instanceof RuntimeError || e instanceof KeySetError ? e.code : 'INTERNAL_ERROR');
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export function authorizeRequest(cold: ColdStart, event: unknown, read: ReadFacts): Verdict | Promise<Verdict> {
@@ -117,7 +117,7 @@ function decideLoaded(cold: ColdStart, ctx: RequestContext, authorizer: Authoriz
   if (token instanceof TokenError) return refuse(cold, ctx, 401, token.code, token.message);
   return token.then(
     (t) => (t instanceof TokenError ? refuse(cold, ctx, 401, t.code, t.message) : decideRequest(cold, ctx)),
-    (e: unknown) => crashed(cold, ctx, e),
+    (e: unknown) => (e instanceof KeySetError ? fault(cold, ctx, e.code, e.message) : crashed(cold, ctx, e)),
   );
 }
 
@@ -148,7 +148,11 @@ function takeToken(cold: ColdStart, ctx: RequestContext, facts: RequestFacts, ve
       ctx.token = withTenant(verified, decoded.version);
       return null;
     },
-    (e: unknown) => new TokenError('TOKEN_SIGNATURE_INVALID', messageOf(e)),
+    (e: unknown) => {
+      // A key set that cannot be fetched or used is a fault (500): no refreshed token cures it.
+      if (e instanceof KeySetError) throw e;
+      return new TokenError('TOKEN_SIGNATURE_INVALID', messageOf(e));
+    },
   );
 }
 
@@ -174,7 +178,7 @@ function decideRequest(cold: ColdStart, ctx: RequestContext): Verdict {
     // A protected route got a token nobody checked: a wiring fault (no authorizer on the route, no
     // `verify`). A 401 would make the frontend refresh and resend the same kind of token.
     log(cold, ctx, { allow: false, status: 500, decision, codes: [ctx.unverified.code], evalMicros, detail: ctx.unverified.message });
-    return { kind: 'fault', code: ctx.unverified.code };
+    return { kind: 'fault', code: ctx.unverified.code, decisionId };
   }
   // On a deny, the log says a token arrived that did not count; on an allow (a public route) it did not matter.
   const unverified = decision.allow ? null : ctx.unverified;
@@ -186,7 +190,7 @@ function decideRequest(cold: ColdStart, ctx: RequestContext): Verdict {
     evalMicros,
     ...(unverified === null ? {} : { detail: unverified.message }),
   });
-  if (!decision.allow) return { kind: 'deny', decision, decisionId, revision };
+  if (!decision.allow) return { kind: 'deny', decision, decisionId, revision, token };
   // Spelled out: V8 (Node 20) takes a slow path for `{ ...obj, more }` (µs, not ns).
   const { allow, status, route, finerRoutes, reasons } = decision;
   const authorized: AuthorizedDecision =
@@ -198,12 +202,12 @@ function decideRequest(cold: ColdStart, ctx: RequestContext): Verdict {
 
 function refuse(cold: ColdStart, ctx: RequestContext, status: 401 | 403, code: WrapperCode, detail: string): Verdict {
   log(cold, ctx, { allow: false, status, decision: null, codes: [code], evalMicros: null, detail });
-  return { kind: 'refuse', status, code };
+  return { kind: 'refuse', status, code, decisionId: ctx.decisionId, revision: ctx.authorizer?.revision ?? null };
 }
 
 function fault(cold: ColdStart, ctx: RequestContext, code: WrapperCode, detail: string | undefined): Verdict {
   log(cold, ctx, { allow: false, status: 500, decision: null, codes: [code], evalMicros: null, ...(detail === undefined ? {} : { detail }) });
-  return { kind: 'fault', code };
+  return { kind: 'fault', code, decisionId: ctx.decisionId };
 }
 
 /** A bug here or a throwing clock: no decision, so no handler. */

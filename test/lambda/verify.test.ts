@@ -126,3 +126,23 @@ describe('verify with a remote JWKS', () => {
     expect(jwksHits).toBe(1);
   });
 });
+
+describe('a JWKS that cannot be used', () => {
+  it('is a 500 (JWKS_UNAVAILABLE), not a 401 the frontend would refresh on forever', async () => {
+    const down = createServer((_req, res) => {
+      res.writeHead(503);
+      res.end();
+    });
+    await new Promise<void>((r) => down.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(down.address() as AddressInfo).port}/auth/jwt/jwks.json`;
+    try {
+      const { wrapped, handler, log } = setup({ jwksUrl: url, issuer: ISSUER, audience: AUDIENCE });
+      const response = await wrapped(await signedEvent(), CONTEXT);
+      expect(response).toMatchObject({ statusCode: 500, body: '{"message":"internal error"}' });
+      expect(handler).not.toHaveBeenCalled();
+      expect(log.lines[0]).toMatchObject({ status: 500, reasons: ['JWKS_UNAVAILABLE'], detail: expect.stringMatching(/Expected 200 OK/) });
+    } finally {
+      down.close();
+    }
+  });
+});

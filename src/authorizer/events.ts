@@ -6,6 +6,7 @@
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { readEvent, type EventFacts, type EventOptions, type RequestFacts } from '../lambda/event.js';
 import type { AuthorizerErrorCode } from './errors.js';
+import { SAFE_IDENTITY_SOURCES } from './identity-sources.js';
 
 /** REST API REQUEST authorizers (and HTTP API ones on payload 1.0): answered with an IAM policy. */
 export type RestAuthorizerEvent = APIGatewayRequestAuthorizerEvent;
@@ -24,10 +25,6 @@ export type AuthorizerRead = { readonly kind: AuthorizerEventKind; readonly fact
 type Obj = Record<string, unknown>;
 const isObject = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-export const SAFE_IDENTITY_SOURCES = {
-  rest: ['method.request.header.Authorization', 'context.httpMethod', 'context.resourcePath'],
-  httpApi: ['$request.header.Authorization', '$context.routeKey'],
-} as const;
 
 const TOKEN_AUTHORIZER =
   'a TOKEN authorizer event: it carries the token and the method ARN only, never the route, so no policy decision can be made for it. ' +

@@ -18,7 +18,8 @@ import { readAuthorizerEvent, readAuthorizerFacts, type HttpApiAuthorizerEvent, 
 
 export { ANONYMOUS, type AuthorizerContext, type PolicyResult, type SimpleResult } from './answer.js';
 export { AuthorizerError, type AuthorizerErrorCode } from './errors.js';
-export { SAFE_IDENTITY_SOURCES, type HttpApiAuthorizerEvent, type RestAuthorizerEvent } from './events.js';
+export type { HttpApiAuthorizerEvent, RestAuthorizerEvent } from './events.js';
+export { SAFE_IDENTITY_SOURCES } from './identity-sources.js';
 export {
   ACCESS_DENIED_TEMPLATE,
   INTERNAL_ERROR_TEMPLATE,

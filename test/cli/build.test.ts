@@ -35,6 +35,10 @@ describe('claimguard build', () => {
     // audience + emailVerified + own requirements: 3 on the GET route, 4 on the DELETE one.
     expect(out).toContain('  requirements 7\n');
     expect(out).toContain('  entrypoints  claimguard/decision, claimguard/allow\n');
+    // No route decides on a path parameter or a freshness window: API Gateway's default for HTTP
+    // APIs; REST's cached policy would name one order's method ARN.
+    expect(out).toContain('  cache TTL    longest safe claimguard/authorizer result TTL: HTTP API 300 s, REST API 0 s\n');
+    expect(out).toMatch(/ {15}REST API: "GET \/orders\/\{id\}" has path parameters \(policies\.yaml:7\)/);
 
     const authorizer = await loadBundle(readFileSync(join(dir, 'dist', 'bundle.tar.gz')));
     expect(out).toContain(`  revision     ${authorizer.revision}\n`);

@@ -23,7 +23,8 @@ export { loadBundle, type Authorizer, type LoadBundleOptions } from './runtime/l
 export { RuntimeError, type RuntimeErrorCode } from './runtime/errors.js';
 export { decide as decideReference, evaluate as evaluateReference, type Evaluation } from './decision/evaluate.js';
 export type { Decision, DecisionInput, Reason, ReasonCode, ReasonDetail } from './decision/types.js';
-export { planDeployment, IDENTITY_SOURCE, type DeployPlan, type PlannedRoute, type PlanOptions, type JwtAuthorizerPlan } from './deploy/plan.js';
+export { planDeployment, IDENTITY_SOURCE, type DeployPlan, type PlannedRoute, type PlanOptions, type JwtAuthorizerPlan, type LambdaAuthorizerPlan, type AuthorizerKind } from './deploy/plan.js';
+export { authorizerCaching, MAX_RESULT_TTL_SECONDS, SAFE_IDENTITY_SOURCES, type AuthorizerCaching, type ResultTtl } from './deploy/authorizer-cache.js';
 export { openApiDocument, serializeOpenApi, type OpenApiOptions } from './deploy/openapi.js';
 export { readDeployedApi, type DeployedApi, type DeployedRoute } from './deploy/deployed.js';
 export { diffRoutes, DRIFT_SEVERITY, type DriftCode, type DriftFinding, type DriftReport } from './deploy/drift.js';

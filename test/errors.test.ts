@@ -33,7 +33,8 @@ describe('the error family', () => {
   it('every one the library can throw is exported from the package entry (or its own subpath)', async () => {
     const supertokens = await import('../src/supertokens/errors.js');
     const cdk = await import('../src/deploy/errors.js');
-    const exported = new Set([...Object.keys(root), ...Object.keys(lambda), ...Object.keys(supertokens), ...Object.keys(cdk)]);
+    const authorizer = await import('../src/authorizer/index.js');
+    const exported = new Set([...Object.keys(root), ...Object.keys(lambda), ...Object.keys(supertokens), ...Object.keys(cdk), ...Object.keys(authorizer)]);
     for (const c of classes.filter((x) => x.base.startsWith('ClaimguardError') && !CLI_ONLY.has(x.name))) {
       expect(exported.has(c.name), `${c.name} (${c.file}) is not exported`).toBe(true);
     }

@@ -24,6 +24,12 @@ export interface DeployedAuthorizer {
   readonly issuer: Value<string> | null;
   readonly audience: Value<readonly Value<string>[]> | null;
   readonly identitySource: Value<readonly Value<string>[]> | null;
+  /** Lambda (REQUEST) authorizers: the result cache TTL in seconds, as written (null: not given). */
+  readonly resultTtlSeconds: Value<number> | null;
+  /** Lambda authorizers: whether simple responses (`{ isAuthorized }`) are on (null: not given). */
+  readonly simpleResponses: boolean | null;
+  /** Lambda authorizers: the payload format version (`1.0`, `2.0`; null: not given). */
+  readonly payloadFormatVersion: string | null;
 }
 
 export type DeployedAuth =
@@ -133,6 +139,7 @@ function openApiAuth(security: unknown, schemes: Obj): DeployedAuth {
       audience: listValue(jwt['audience']),
       // OpenAPI writes it as one comma-separated string; CloudFormation as a list.
       identitySource: typeof identity === 'string' ? identity.split(',').map((s) => s.trim()) : listValue(identity),
+      ...lambdaSettings(ext['authorizerResultTtlInSeconds'], ext['enableSimpleResponses'], ext['authorizerPayloadFormatVersion']),
     },
   };
 }
@@ -163,6 +170,7 @@ function templateRoutes(resources: Obj, name: string, apiId: string | undefined)
       issuer: stringValue(jwt['Issuer']),
       audience: listValue(jwt['Audience']),
       identitySource: listValue(props['IdentitySource']),
+      ...lambdaSettings(props['AuthorizerResultTtlInSeconds'], props['EnableSimpleResponses'], props['AuthorizerPayloadFormatVersion']),
     });
   }
 
@@ -188,6 +196,16 @@ function templateAuth(type: string, authorizerId: unknown, authorizers: Readonly
   if (authorizer !== undefined && (type === 'JWT' || type === 'CUSTOM')) return { kind: 'authorizer', authorizer };
   if (type === 'AWS_IAM') return { kind: 'other', detail: 'AWS_IAM authorization' };
   return { kind: 'other', detail: `${type} authorization with an authorizer not in the template (${JSON.stringify(authorizerId ?? null)})` };
+}
+
+function lambdaSettings(ttl: unknown, simple: unknown, version: unknown): Pick<DeployedAuthorizer, 'resultTtlSeconds' | 'simpleResponses' | 'payloadFormatVersion'> {
+  return {
+    // CloudFormation takes numbers and booleans written as strings too.
+    resultTtlSeconds:
+      ttl === undefined || ttl === null ? null : typeof ttl === 'number' ? ttl : typeof ttl === 'string' && /^\d+$/.test(ttl) ? Number(ttl) : { expression: JSON.stringify(ttl) },
+    simpleResponses: typeof simple === 'boolean' ? simple : simple === 'true' ? true : simple === 'false' ? false : null,
+    payloadFormatVersion: typeof version === 'string' ? version : null,
+  };
 }
 
 /** `{ Ref: X }` → X; also a GetAtt on X. */

@@ -23,6 +23,10 @@ export type DeployErrorCode =
   | 'HANDLER_ROUTE_UNKNOWN'
   /** A bundling setup the bundle cannot be copied into (CDK). */
   | 'BUNDLING_UNSUPPORTED'
+  /** A Lambda authorizer result TTL longer than the policy's longest safe one (CDK). */
+  | 'CACHE_TTL_UNSAFE'
+  /** Options of one authorizer kind given for the other (CDK: `issuer` with `lambdaAuthorizer`). */
+  | 'AUTHORIZER_OPTIONS_CONFLICT'
   /** The synth-time policy compilation did not run (CDK). */
   | 'PREPARE_FAILED'
   /** The API description given to `routes diff` cannot be read or parsed. */

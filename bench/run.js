@@ -97,6 +97,11 @@ console.log('\nLambda wrapper (payload 2.0 event → decision → response, 20 r
 console.log(`  ${check(w.overheadNs <= 10000)} overhead on top of decide(): ${fmtNs(w.overheadNs)} with the decision log line, ${fmtNs(w.overheadNoLogNs)} without   target ≤ 10 µs`);
 console.log(`    (wrapper ${fmtNs(w.wrapperNs)}, decide() alone ${fmtNs(w.decideNs)}, an awaited no-op handler ${fmtNs(w.awaitNs)})`);
 
+// claimguard/authorizer per request with the key cached, beside withAuthorization (bench/authorizer.js).
+const { createAuthorizer } = await import('../lib/authorizer/index.js');
+const { formatAuthorizer, measureAuthorizer } = await import('./authorizer.js');
+console.log(`\n${formatAuthorizer(await measureAuthorizer({ authorizer: await loadBundle(results[20].bundleFile), createAuthorizer, withAuthorization }))}`);
+
 // Cold start and size in fresh processes, beside supertokens-node's verifySession (bench/cold/run.js).
 const { formatColdStarts, measureColdStarts } = await import('./cold/run.js');
 console.log(`\n${formatColdStarts(await measureColdStarts())}`);

@@ -11,57 +11,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { buildBundle } from '../../src/compile/compile.js';
 import { withAuthorization, type AuthorizationOptions } from '../../src/lambda/index.js';
 import { loadPolicy } from '../../src/policy/load.js';
+import { fakeBrowser, sessionHeaders } from '../support/supertokens-browser.js';
 import { AUDIENCE, CONTEXT, ISSUER, NOW, payloadOf, v2Event } from './fixtures.js';
 
 // ---- the browser, as much of it as supertokens-website and browser-tabs-lock read ----
 
-function storage(): Storage {
-  const m = new Map<string, string>();
-  return {
-    getItem: (k) => m.get(k) ?? null,
-    setItem: (k, v) => void m.set(k, String(v)),
-    removeItem: (k) => void m.delete(k),
-    clear: () => m.clear(),
-    key: (i) => [...m.keys()][i] ?? null,
-    get length() {
-      return m.size;
-    },
-  };
-}
-
-/** `document.cookie` with a jar: `name=value; expires=…` sets (or, when expired, deletes) one cookie. */
-function cookieJar() {
-  const jar = new Map<string, string>();
-  return {
-    jar,
-    get cookie(): string {
-      return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    },
-    set cookie(text: string) {
-      const [pair, ...attrs] = text.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const expires = attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('expires='));
-      if (expires !== undefined && Date.parse(expires.slice(8)) < Date.now()) jar.delete(name);
-      else jar.set(name, pair!.slice(eq + 1).trim());
-    },
-  };
-}
-
-const ORIGIN = 'http://127.0.0.1:5173';
-const document = cookieJar();
-const browser = {
-  fetch: globalThis.fetch.bind(globalThis),
-  localStorage: storage(),
-  sessionStorage: storage(),
-  document,
-  location: { href: `${ORIGIN}/`, origin: ORIGIN, hostname: '127.0.0.1', host: '127.0.0.1:5173', protocol: 'http:', pathname: '/', search: '', hash: '', assign() {}, reload() {} },
-  history: { replaceState() {}, pushState() {}, getState: () => null },
-  addEventListener() {},
-  removeEventListener() {},
-  window: undefined as unknown,
-};
-browser.window = browser;
+const { browser, document } = fakeBrowser();
 
 // ---- tokens ----
 
@@ -75,16 +30,6 @@ async function sign(payload: Record<string, unknown>): Promise<string> {
   return new SignJWT(payload as JWTPayload).setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'JWT', version: '5' }).sign(privateKey);
 }
 
-/** What SuperTokens' backend sends with new tokens (header-based sessions). */
-function sessionHeaders(accessToken: string): Record<string, string> {
-  const payload = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-  const front = { uid: payload.sub, ate: Date.now() + 3_600_000, up: payload };
-  return {
-    'st-access-token': accessToken,
-    'st-refresh-token': `rt-${Math.random().toString(36).slice(2)}`,
-    'front-token': Buffer.from(JSON.stringify(front)).toString('base64'),
-  };
-}
 
 // ---- the API: API Gateway (or a Function URL) in front of a Lambda wrapped by claimguard ----
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Compiles the AssemblyScript runtime (src/compile/runtime/assembly) to lib/compile/runtime.wasm.
 //   node scripts/build-runtime.js [--force]            → lib/compile/runtime.wasm (entry abi.ts; skipped
-//                                                         when its sources are unchanged)
+//                                                         when its sources are unchanged), after
+//                                                         regenerating policy/format.ts from the encoder
 //   node scripts/build-runtime.js [--assembly <dir>] [--entry <ts>] [--out <wasm>]
 //     (tests build a copy of the sources with a stub policy and extra exports)
 // Flags: imported memory, stub runtime (no GC: the OPA ABI owns the heap), our own abort
 // (imports env.opa_abort instead of env.abort), static data from 64 KiB like OPA's layout,
 // zero-filled memory assumed (every host hands a fresh WebAssembly.Memory, which is zeroed) so
 // binaryen drops all-zero data segments (parser frame/item stacks, free lists, scratch: ~14 KB).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -99,6 +101,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const isDefault = Object.keys(options).length === 0;
   const out = resolve(root, 'lib/compile/runtime.wasm');
   const stamp = `${out}.sources`;
+  // The module's table constants come from the encoder's TypeScript (scripts/gen-table-format.ts):
+  // regenerate them first, so the shipped runtime never reads a stale layout.
+  if (isDefault) execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-table-format.ts'], { cwd: root, stdio: 'inherit' });
   const digest = isDefault ? sourceDigest() : null;
   if (isDefault && !argv.includes('--force') && existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
     console.log(`${relative(root, out)} is up to date`);

@@ -655,7 +655,7 @@ function checkMfa(r: usize, claim: usize): void {
   const maxAge = load<f64>(r, F.W_MAX_AGE);
   const n = load<u32>(r, F.W_M_FACTOR_COUNT);
   for (let i: u32 = 0; i < n; i++) {
-    const f = r + F.W_M_FACTORS + <usize>(i * F.W_M_FACTOR_WORDS) * 4;
+    const f = r + F.W_M_FACTORS + <usize>(i * F.MFA_FACTOR_BYTES);
     const at: usize = completed == 0 ? 0 : getPresent(completed, load<u32>(f));
     if (mode == 1) {
       if (at == 0) return fail(load<u32>(f, 4), 0, 0);

@@ -3,8 +3,10 @@
 //   node scripts/build-runtime.js [--force]            → lib/compile/runtime.wasm (entry abi.ts; skipped
 //                                                         when its sources are unchanged), after
 //                                                         regenerating policy/format.ts from the encoder
-//   node scripts/build-runtime.js [--assembly <dir>] [--entry <ts>] [--out <wasm>]
-//     (tests build a copy of the sources with a stub policy and extra exports)
+//   node scripts/build-runtime.js [--assembly <dir>] [--entry <ts>] [--out <wasm>] [--debug]
+//     (tests build a copy of the sources with a stub policy and extra exports, and debug builds)
+// --debug keeps asc's assertions: the runtime's `if (DEBUG) assert(…)` invariants (debug.ts) run and
+// abort through opa_abort. The shipped runtime is built with --noAssert, which compiles them out.
 // Flags: imported memory, stub runtime (no GC: the OPA ABI owns the heap), our own abort
 // (imports env.opa_abort instead of env.abort), static data from 64 KiB like OPA's layout,
 // zero-filled memory assumed (every host hands a fresh WebAssembly.Memory, which is zeroed) so
@@ -36,6 +38,7 @@ export async function buildRuntime({
   assembly = assemblyDir,
   entry = resolve(assembly, 'abi.ts'),
   out = resolve(root, 'lib/compile/runtime.wasm'),
+  debug = false,
 } = {}) {
   mkdirSync(dirname(out), { recursive: true });
   // Paths relative to the AssemblyScript source root (asc --baseDir), so a copy elsewhere builds too.
@@ -51,7 +54,7 @@ export async function buildRuntime({
     '--memoryBase', '65536',
     '--optimizeLevel', '3',
     '--shrinkLevel', '0',
-    '--noAssert',
+    ...(debug ? [] : ['--noAssert']),
     '--uncheckedBehavior', 'always',
   ];
   let stderr = '';
@@ -97,6 +100,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (opt('--entry')) options.entry = opt('--entry');
   if (opt('--out')) options.out = opt('--out');
   if (opt('--assembly')) options.assembly = opt('--assembly');
+  if (argv.includes('--debug')) options.debug = true;
   process.chdir(root);
   const isDefault = Object.keys(options).length === 0;
   const out = resolve(root, 'lib/compile/runtime.wasm');

@@ -7,7 +7,8 @@ import { malloc, free } from "./alloc";
 import { parseNumber } from "./num";
 import {
   TAG_ARRAY, TAG_OBJECT, TAG_SET, TAG_STRING,
-  copyBytes, newArray, newBool, newNull, newNumber, newObject, newString, newStringCap, setStringLen, valueEquals, valueHash,
+  copyBytes, newArray, newBool, newNull, newNumber, newObject, newString, newStringCap, setStringLen, stringInline, valueEquals,
+  valueHash, valueTag,
 } from "./value";
 
 export const MAX_DEPTH: i32 = 1000;
@@ -216,7 +217,7 @@ function parseString(): usize {
   if (p >= e) return 0;
   const rawLen = <u32>(p - start);
   const v = newStringCap(rawLen);
-  let d = v + 12;
+  let d = stringInline(v);
   if (simple) {
     copyBytes(d, start, rawLen);
     setStringLen(v, rawLen);
@@ -310,7 +311,7 @@ function parseString(): usize {
     d += n;
     p += n;
   }
-  setStringLen(v, <u32>(d - (v + 12)));
+  setStringLen(v, <u32>(d - stringInline(v)));
   pos = stop + 1;
   return v;
 }
@@ -451,7 +452,7 @@ function parseLoop(rego: bool): usize {
       const s: u32 = p < e ? <u32>load<u8>(p) : 0x100;
       if (kind == F_OBJ_KEY || kind == F_BRACE_FIRST) {
         if (s == 0x3a) {
-          if (kind == F_OBJ_KEY && load<u32>(v) != TAG_STRING) return 0;
+          if (kind == F_OBJ_KEY && valueTag(v) != TAG_STRING) return 0;
           p++;
           pushItem(v);
           kind = F_OBJ_VALUE;

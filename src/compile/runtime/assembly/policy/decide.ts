@@ -8,7 +8,7 @@
 // trie walk bounded by the path's segments.
 import { malloc } from "../alloc";
 import { fatal } from "../env";
-import { bufAdvance, bufAscii, bufByte, bufBytes, bufJsonString, bufLen, bufNumber, bufPtr, bufReserve, bufValue } from "../buf";
+import { bufAdvance, bufAscii, bufByte, bufBytes, bufJsonString, bufLen, bufNumber, bufPtr, bufReserve, bufSetLen, bufValue } from "../buf";
 import {
   TAG_ARRAY,
   TAG_BOOL,
@@ -772,11 +772,6 @@ function runProgram(off: u32): u32 {
     if (SILENT && reasons != 0) break;
   }
   return failed | reasons;
-}
-
-/** buf.ts keeps the length at byte 4 of its header (the allow entrypoint takes back the decision). */
-function bufSetLen(b: usize, n: u32): void {
-  store<u32>(b, n, 4);
 }
 
 // ---------------------------------------------------------------------------------------------

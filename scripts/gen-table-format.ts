@@ -76,7 +76,7 @@ export function renderTableFormat(): string {
   section('Check opcodes.');
   for (const [k, v] of Object.entries(K.OP)) u32(`OP_${k}`, v);
   section('Check record byte offsets.');
-  offsets('W', K.W, ['OP']);
+  offsets('W', K.W);
   for (const [k, v] of Object.entries(K.MFA_MODE)) u32(`MFA_MODE_${k}`, v);
   offsets('MFA_FACTOR', K.MFA_FACTOR);
   u32('MFA_FACTOR_BYTES', `${K.MFA_FACTOR_WORDS} * 4`);

@@ -109,6 +109,7 @@ export const OP_CLAIM_ANY_OF: u32 = 10;
 export const OP_ANY_OF: u32 = 11;
 
 // Check record byte offsets.
+export const W_OP: u32 = 0 * 4;
 export const W_KEY: u32 = 1 * 4;
 export const W_LIST: u32 = 2 * 4;
 export const W_MISSING: u32 = 3 * 4;

@@ -2,7 +2,7 @@
 // Compiles the AssemblyScript runtime (src/compile/runtime/assembly) to lib/compile/runtime.wasm.
 //   node scripts/build-runtime.js [--force]            → lib/compile/runtime.wasm (entry abi.ts; skipped
 //                                                         when its sources are unchanged), after
-//                                                         regenerating policy/format.ts from the encoder
+//                                                         regenerating the AS constants from TypeScript
 //   node scripts/build-runtime.js [--assembly <dir>] [--entry <ts>] [--out <wasm>] [--debug]
 //     (tests build a copy of the sources with a stub policy and extra exports, and debug builds)
 // --debug keeps asc's assertions: the runtime's `if (DEBUG) assert(…)` invariants (debug.ts) run and
@@ -105,9 +105,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const isDefault = Object.keys(options).length === 0;
   const out = resolve(root, 'lib/compile/runtime.wasm');
   const stamp = `${out}.sources`;
-  // The module's table constants come from the encoder's TypeScript (scripts/gen-table-format.ts):
+  // The module's constants come from their TypeScript definitions (scripts/gen-runtime-constants.ts):
   // regenerate them first, so the shipped runtime never reads a stale layout.
-  if (isDefault) execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-table-format.ts'], { cwd: root, stdio: 'inherit' });
+  if (isDefault) execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-runtime-constants.ts'], { cwd: root, stdio: 'inherit' });
   const digest = isDefault ? sourceDigest() : null;
   if (isDefault && !argv.includes('--force') && existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
     console.log(`${relative(root, out)} is up to date`);

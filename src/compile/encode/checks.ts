@@ -3,7 +3,7 @@
 // (templates whose holes the module fills per request) and the function that writes it. The
 // reasons list their properties in the reference evaluator's order (src/decision/checks.ts), with
 // codes and messages from the shared vocabulary; when each one applies is the module's logic.
-// The AssemblyScript constants are generated from OP and W (scripts/gen-table-format.ts).
+// The AssemblyScript constants are generated from OP and W (scripts/gen-runtime-constants.ts).
 import type {
   AudienceCheck,
   Check,

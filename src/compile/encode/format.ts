@@ -1,7 +1,7 @@
 // The policy table's binary format: the contract between the encoder (this folder, TypeScript) and
 // the decision code in the module (src/compile/runtime/assembly/policy/, AssemblyScript). This file
 // and checks.ts (the check records) are its one definition: the module's view of it,
-// policy/format.ts, is generated from them by scripts/gen-table-format.ts, and
+// policy/format.ts, is generated from them by scripts/gen-runtime-constants.ts, and
 // test/compile/decide.format.test.ts fails when that file is stale. Bump TABLE_VERSION on any change.
 // docs/runtime.md describes the format in prose.
 //

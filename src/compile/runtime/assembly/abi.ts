@@ -12,13 +12,12 @@ import {
   parseJson, parseValue, setContainerLen, setContainerStorage, setEntry, setEntryValue, stringLen, stringPtr,
   valueEquals, valueTag, ENTRY_BYTES,
 } from "./value";
+import { ENTRYPOINTS_JSON, ENTRYPOINT_COUNT } from "./entrypoints";
 import { policyEval, policyInit } from "./policy/decide";
 export { __claimguard_table_size, __claimguard_table_copy } from "./table";
 
 export const opa_wasm_abi_version: i32 = 1;
 export const opa_wasm_abi_minor_version: i32 = 3;
-
-const ENTRYPOINT_COUNT: u32 = 2;
 
 function parseAscii(s: string): usize {
   const b = bufNew(<u32>s.length);
@@ -29,7 +28,7 @@ function parseAscii(s: string): usize {
 // Start function: everything allocated here lies below the host's data heap pointer.
 heapInit();
 const builtinsValue = parseAscii("{}");
-const entrypointsValue = parseAscii('{"claimguard/decision":0,"claimguard/allow":1}');
+const entrypointsValue = parseAscii(ENTRYPOINTS_JSON);
 policyInit();
 sealHeapFloor();
 

@@ -8,6 +8,7 @@
 //   params.ts  path parameters               checks.ts  the requirement checks
 //   output.ts  writing decisions and reasons hash.ts    the indexes' hashes
 import { DEBUG } from "../debug";
+import { ENTRYPOINT_ALLOW } from "../entrypoints";
 import { bufAscii, bufLen, bufSetLen } from "../buf";
 import { TAG_NUMBER, TAG_OBJECT, TAG_STRING, numberF64, stringLen, stringPtr, valueTag } from "../value";
 import { Eval, PARAMS_CAPTURED, resetEval } from "./state";
@@ -114,10 +115,10 @@ function decide(input: usize): bool {
 
 /**
  * Appends the result of `entrypoint` for `input` (a value address, 0 when the input is undefined)
- * to the buffer `out`: 0 `claimguard/decision` → the decision object, 1 `claimguard/allow` → a boolean.
+ * to the buffer `out`: `claimguard/decision` → the decision object, `claimguard/allow` → a boolean.
  */
 export function policyEval(entrypoint: u32, input: usize, out: usize): void {
-  resetEval(entrypoint != 0, out);
+  resetEval(entrypoint == ENTRYPOINT_ALLOW, out);
   if (!Eval.allowOnly) {
     decide(input);
     return;

@@ -1,4 +1,4 @@
-// The OPA Wasm ABI 1.3 surface (reference/opa-wasm-abi.md §1–§2). Entry file of runtime.wasm.
+// The OPA Wasm ABI 1.3 surface (docs/runtime.md, "ABI surface"). Entry file of runtime.wasm.
 // Imports: env.memory, env.opa_abort. Exports: the functions below, two globals, `memory`.
 import { fatal } from "./env";
 import {

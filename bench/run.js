@@ -65,7 +65,7 @@ const sampleBytes = sample.ok ? compilePolicy(sample.ir).stats.moduleBytes : NaN
 
 const r20 = results[20];
 console.log(`claimguard bench — node ${process.version}, medians of 7 batches, one process\n`);
-console.log('decision cost (DESIGN §3 input, ~560 B token; target DELETE /orders/{orderId})');
+console.log('decision cost (docs/decision.md example input, ~560 B token; target DELETE /orders/{orderId})');
 console.log('routes  decide()   by path    SDK glue   hand JS    casbin     Cedar      load YAML  compile    module');
 for (const n of SIZES) {
   const x = results[n];

@@ -1,5 +1,6 @@
 // The `claimguard` entry point: load and check policies, compile them, and decide through the
 // compiled bundle. Named exports only; everything not listed here is internal.
+export { ClaimguardError } from './errors.js';
 export { loadPolicy, type LoadOptions, type LoadResult } from './policy/load.js';
 export { PolicyError, type PolicyErrorCode, type Severity } from './policy/errors.js';
 export type { PolicyIR, IRRoute, Check, Segment, SourceLocation } from './policy/ir.js';
@@ -7,11 +8,14 @@ export {
   compilePolicy,
   buildBundle,
   CompileError,
+  type CompileErrorCode,
   type BuildBundleOptions,
   type CompiledPolicy,
   type BuiltBundle,
   type CompileStats,
 } from './compile/compile.js';
+export { LinkError, type LinkErrorCode } from './compile/link.js';
+export { PolicyEncodeError, type PolicyEncodeErrorCode } from './compile/encode/index.js';
 export { BundleError, type BundleErrorCode } from './bundle/errors.js';
 export type { SigningOptions, BundleSignature } from './bundle/signatures/sign.js';
 export type { KeyMaterial, SigningAlgorithm } from './bundle/signatures/keys.js';

@@ -12,6 +12,7 @@ const expected: Record<string, string[]> = {
   './lambda': ['withAuthorization'],
   './middy': ['claimguardMiddleware'],
   './supertokens': ['createAuthHandler', 'audienceOverride'],
+  './esbuild': ['claimguardEsbuild'],
   './cdk': ['ClaimguardHttpApi', 'ClaimguardFunction', 'preloadPolicy', 'DeployError'],
 };
 

@@ -1,4 +1,4 @@
-// One function per requirement kind (DESIGN §2). Each returns every outcome, pass or fail, so the
+// One function per requirement kind (docs/policy-language.md). Each returns every outcome, pass or fail, so the
 // same code serves decisions, `explain` and coverage. Reasons follow SuperTokens' validator shapes.
 import type {
   AnyOfCheck,

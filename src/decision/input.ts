@@ -1,14 +1,11 @@
-// Validates the decision input document (DESIGN §3) before anything reads it.
+// Validates the decision input document (docs/decision.md) before anything reads it.
 // The evaluators must survive any JSON; a malformed input is a deny with code INPUT_INVALID.
 import type { Reason } from './types.js';
 import { INPUT_INVALID } from './vocabulary.js';
 
-export type JsonObject = Record<string, unknown>;
+import { isObject, own, type JsonObject } from '../util/json.js';
 
-export const isObject = (x: unknown): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/** Own-property read: `__proto__` and friends are data here, never the prototype chain. */
-export const own = (o: JsonObject, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined);
+export { isObject, own, type JsonObject };
 
 /** A claim that is absent or JSON null counts as missing. */
 export const isMissing = (x: unknown): x is undefined | null => x === undefined || x === null;

@@ -31,7 +31,7 @@ export interface Decision {
   readonly reasons: readonly Reason[];
 }
 
-/** DESIGN §3 input document. Typed loosely on purpose: evaluators must survive any JSON. */
+/** The input document (docs/decision.md). Typed loosely on purpose: evaluators must survive any JSON. */
 export interface DecisionInput {
   readonly request: {
     readonly method: string;

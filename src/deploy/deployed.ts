@@ -4,6 +4,7 @@
 // as OpenAPI). Values CloudFormation resolves only at deploy time stay visible as expressions.
 import { parse, type ScalarTag, type CollectionTag } from 'yaml';
 import { DeployError } from './errors.js';
+import { isObject } from '../util/json.js';
 import { ANY_METHOD, AUTHORIZER_EXTENSION, DEFAULT_PATH } from './openapi.js';
 
 /** A value only CloudFormation can compute (`{"Fn::Join": …}`, `{"Ref": …}`), shown as JSON. */
@@ -45,7 +46,7 @@ export interface DeployedApi {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = isObject;
 const pointer = (...steps: string[]): string => steps.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
 /** CloudFormation's YAML short forms (`!Ref X`, `!Sub …`, `!GetAtt A.B`), read as their long forms. */

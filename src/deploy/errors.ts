@@ -1,5 +1,6 @@
 // Errors of the deploy path (policy → OpenAPI / CDK / drift check). One class, a closed union of
 // stable codes; a problem that belongs to a policy file carries its position.
+import { ClaimguardError } from '../errors.js';
 import { formatPositioned } from '../policy/errors.js';
 import type { SourceLocation } from '../policy/ir.js';
 
@@ -31,15 +32,13 @@ export type DeployErrorCode =
   /** The template holds several HTTP APIs and none was chosen. */
   | 'API_AMBIGUOUS';
 
-export class DeployError extends Error {
+export class DeployError extends ClaimguardError<DeployErrorCode> {
   override readonly name = 'DeployError';
-  readonly code: DeployErrorCode;
   /** Where in the policy the problem is, when it is about a policy file. */
   readonly at: SourceLocation | null;
 
   constructor(code: DeployErrorCode, message: string, options: { at?: SourceLocation | null; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
     this.at = options.at ?? null;
   }
 

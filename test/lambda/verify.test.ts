@@ -84,6 +84,18 @@ describe('verify with a local JWKS', () => {
     expect(log.lines[0]).toMatchObject({ status: 401, reasons: ['TOKEN_SIGNATURE_INVALID'] });
   });
 
+  it('a verified version 3 token (no tId) is in tenant "public", as supertokens-node reads it', async () => {
+    const { wrapped, handler } = setup(verify());
+    const event = v2Event('v2-get-order.json');
+    const payload = payloadOf(event.headers.authorization!) as JWTPayload;
+    delete payload.tId;
+    const token = await new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'JWT', version: '3' }).sign(privateKey);
+    event.headers.authorization = `Bearer ${token}`;
+    await wrapped(event, CONTEXT);
+    expect(handler).toHaveBeenCalledOnce();
+    expect((handler.mock.calls[0] as unknown[])[2]).toMatchObject({ token: { tId: 'public', sub: payload.sub } });
+  });
+
   it('the escalation the cross-check cannot see (roles edited, same session) is caught by the signature', async () => {
     const { wrapped, handler } = setup(verify());
     const event = await signedEvent();

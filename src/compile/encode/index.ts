@@ -1,6 +1,7 @@
 // IR → the policy table the module's decision code reads (format.ts has the byte layout).
 // Everything a decision needs that does not depend on the request is computed here: route index,
 // path trie, check programs, and the JSON text of every reason, so the module mostly copies bytes.
+import { ClaimguardError } from '../../errors.js';
 import type { Check, IRRoute, JsonValue, PolicyIR } from '../../policy/ir.js';
 import { W, encodeCheck, type RecordWriter } from './checks.js';
 import {
@@ -39,9 +40,15 @@ import {
 import { DECISION_TEMPLATES, type Hole, type Template } from './reasons.js';
 import { wtf8 } from './wtf8.js';
 
-export class PolicyEncodeError extends Error {
+export type PolicyEncodeErrorCode = 'IR_INVALID';
+
+/** The IR cannot be honoured by the module (the loader never produces such IR). */
+export class PolicyEncodeError extends ClaimguardError<PolicyEncodeErrorCode> {
   override readonly name = 'PolicyEncodeError';
-  readonly code = 'IR_INVALID' as const;
+
+  constructor(message: string) {
+    super('IR_INVALID', message);
+  }
 }
 
 /** Growable little-endian byte writer. */

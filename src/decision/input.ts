@@ -1,9 +1,8 @@
 // Validates the decision input document (docs/decision.md) before anything reads it.
 // The evaluators must survive any JSON; a malformed input is a deny with code INPUT_INVALID.
+import { isObject, own, type JsonObject } from '../util/json.js';
 import type { Reason } from './types.js';
 import { INPUT_INVALID } from './vocabulary.js';
-
-import { isObject, own, type JsonObject } from '../util/json.js';
 
 export { isObject, own, type JsonObject };
 

@@ -360,10 +360,10 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
   for (const [key, routeId] of firstByKey) {
     const h = keyHash(wtf8(key));
     let i = h & (keyCap - 1);
-    const slot = (k: number): number => keyIndex + k * KEY_SLOT_BYTES;
-    while (w.getU32(slot(i) + KEY_SLOT.ROUTE * 4) !== 0) i = (i + 1) & (keyCap - 1);
-    w.setU32(slot(i) + KEY_SLOT.HASH * 4, h);
-    w.setU32(slot(i) + KEY_SLOT.ROUTE * 4, routeId + 1);
+    while (w.getU32(keyIndex + i * KEY_SLOT_BYTES + KEY_SLOT.ROUTE * 4) !== 0) i = (i + 1) & (keyCap - 1);
+    const slot = keyIndex + i * KEY_SLOT_BYTES;
+    w.setU32(slot + KEY_SLOT.HASH * 4, h);
+    w.setU32(slot + KEY_SLOT.ROUTE * 4, routeId + 1);
   }
   header(H.KEY_INDEX, keyIndex);
   header(H.KEY_MASK, keyCap - 1);

@@ -5,6 +5,7 @@
 // routes: a hash lookup, and a trie walk bounded by the path's segments.
 import { malloc } from "../alloc";
 import { DEBUG } from "../debug";
+import { stringLen, stringPtr } from "../value";
 import { Eval, PARAMS_CAPTURED, PARAMS_GIVEN, PARAMS_NONE } from "./state";
 import * as F from "./format";
 import {
@@ -12,7 +13,6 @@ import {
   routeSegments, routeShape, blockItem, str, strEquals, strLen, terminalOf, terminalRoute,
 } from "./table";
 import { segmentHash, segmentLen, segmentStart } from "./path";
-import { stringLen, stringPtr } from "../value";
 
 /** selectRoute's outcomes besides a route. */
 export const SELECTED: u32 = 0;

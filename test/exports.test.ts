@@ -13,6 +13,7 @@ const expected: Record<string, string[]> = {
   './authorizer': ['createAuthorizer', 'AuthorizerError', 'ACCESS_DENIED_TEMPLATE', 'restGatewayResponses', 'SAFE_IDENTITY_SOURCES'],
   './middy': ['claimguardMiddleware'],
   './supertokens': ['createAuthHandler', 'audienceOverride'],
+  './esbuild': ['claimguardEsbuild'],
   './cdk': ['ClaimguardHttpApi', 'ClaimguardFunction', 'preloadPolicy', 'DeployError', 'authorizerCaching'],
 };
 

@@ -48,6 +48,7 @@ function authorizerFacts(f: RequestFacts): RequestFacts {
     // An authorizer event has no authorizer claims; were any there, they would not be trusted.
     claims: null,
     inconsistent: f.inconsistent,
+    anyRouteKey: f.anyRouteKey,
   };
 }
 

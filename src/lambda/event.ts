@@ -41,6 +41,11 @@ export interface RequestFacts {
   readonly claims: Readonly<Record<string, unknown>> | null;
   /** Why the event cannot be what API Gateway matched (payload 1.0 parameter values), or null. */
   readonly inconsistent: string | null;
+  /**
+   * Payload 1.0 does not say whether the API's route was `ANY`: `METHOD resource` is the
+   * routeKey, and this (`ANY resource`) the dispatched route when the policy names only it.
+   */
+  readonly anyRouteKey: string | null;
 }
 
 export type EventFacts = RequestFacts | { readonly unsupported: string };
@@ -100,10 +105,10 @@ function fromV2(e: Obj, rc: Obj, http: Obj, options: EventOptions): EventFacts {
   const claims = isObject(jwt) && isObject(jwt.claims) ? jwt.claims : null;
   if (routeKey === undefined || isFunctionUrlDomain(rc.domainName)) {
     // Nothing routed this request: the path is the client's, as it came.
-    return { payload: '2.0', source: 'function-url', method, routeKey: null, path: rawPath, pathParameters, authorization, claims, inconsistent: null };
+    return { payload: '2.0', source: 'function-url', method, routeKey: null, path: rawPath, pathParameters, authorization, claims, inconsistent: null, anyRouteKey: null };
   }
   const path = matchedPath(rawPath, namedStage(rc.stage), options.basePath, templateOf(routeKey));
-  return { payload: '2.0', source: 'api-gateway', method, routeKey, path, pathParameters, authorization, claims, inconsistent: null };
+  return { payload: '2.0', source: 'api-gateway', method, routeKey, path, pathParameters, authorization, claims, inconsistent: null, anyRouteKey: null };
 }
 
 function fromV1(e: Obj, rc: Obj, options: EventOptions): EventFacts {
@@ -144,7 +149,8 @@ function fromV1(e: Obj, rc: Obj, options: EventOptions): EventFacts {
   for (const v of single) if (!authorization.includes(v)) authorization.push(v);
   const authorizer = rc.authorizer;
   const claims = isObject(authorizer) && isObject(authorizer.claims) ? authorizer.claims : null;
-  return { payload: '1.0', source: 'api-gateway', method, routeKey, path, pathParameters, authorization, claims, inconsistent };
+  const anyRouteKey = routeKey === '$default' || method === 'ANY' ? null : `ANY ${resource}`;
+  return { payload: '1.0', source: 'api-gateway', method, routeKey, path, pathParameters, authorization, claims, inconsistent, anyRouteKey };
 }
 
 /** Reads the facts of an event, or says why it is not an API Gateway or Function URL event. */

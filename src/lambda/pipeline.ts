@@ -156,18 +156,31 @@ function takeToken(cold: ColdStart, ctx: RequestContext, facts: RequestFacts, ve
   );
 }
 
+/** The decision names `routeKey` as the route that decided: the policy has it (a mismatch included). */
+const names = (d: Decision, routeKey: string): boolean => d.route === routeKey || d.reasons[0]?.code === 'ROUTE_MISMATCH';
+
+/**
+ * decide() for the facts, for their routeKey — or, when the event cannot say whether the API's
+ * route was `ANY` (payload 1.0) and the policy does not name `METHOD resource`, for `ANY resource`
+ * when the policy names that: the dispatched route must decide, never path matching alone.
+ */
+function decideFacts(authorizer: Authorizer, ctx: RequestContext, facts: RequestFacts): Decision {
+  const request = { method: facts.method, routeKey: facts.routeKey, path: facts.path, pathParameters: facts.pathParameters };
+  const first = authorizer.decide({ request, token: ctx.token, now: ctx.now } satisfies DecisionInput);
+  if (facts.anyRouteKey === null || facts.routeKey === null || names(first, facts.routeKey)) return first;
+  const second = authorizer.decide({ request: { ...request, routeKey: facts.anyRouteKey }, token: ctx.token, now: ctx.now } satisfies DecisionInput);
+  if (!names(second, facts.anyRouteKey)) return first;
+  ctx.facts = { ...facts, routeKey: facts.anyRouteKey };
+  return second;
+}
+
 /** Step 3: decide() on the facts and the token; synchronous. */
 function decideRequest(cold: ColdStart, ctx: RequestContext): Verdict {
-  const { facts, authorizer, token, now } = ctx as RequestContext & { facts: RequestFacts; authorizer: Authorizer };
-  const input: DecisionInput = {
-    request: { method: facts.method, routeKey: facts.routeKey, path: facts.path, pathParameters: facts.pathParameters },
-    token,
-    now,
-  };
+  const { facts, authorizer, token } = ctx as RequestContext & { facts: RequestFacts; authorizer: Authorizer };
   const t0 = performance.now();
   let decision: Decision;
   try {
-    decision = authorizer.decide(input);
+    decision = decideFacts(authorizer, ctx, facts);
   } catch (e) {
     return fault(cold, ctx, codeOf(e), messageOf(e));
   }

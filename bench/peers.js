@@ -1,4 +1,4 @@
-// The engines a user would pick instead (../shared/reference/peers.md), set up with the same route
+// The engines a user would pick instead (docs/benchmarks.md), set up with the same route
 // table and checks, so ratios compare like with like.
 import { newEnforcer, newModelFromString, StringAdapter } from 'casbin';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';

@@ -65,7 +65,7 @@ const sampleBytes = sample.ok ? compilePolicy(sample.ir).stats.moduleBytes : NaN
 
 const r20 = results[20];
 console.log(`claimguard bench — node ${process.version}, medians of 7 batches, one process\n`);
-console.log('decision cost (DESIGN §3 input, ~560 B token; target DELETE /orders/{orderId})');
+console.log('decision cost (docs/decision.md example input, ~560 B token; target DELETE /orders/{orderId})');
 console.log('routes  decide()   by path    SDK glue   hand JS    casbin     Cedar      load YAML  compile    module');
 for (const n of SIZES) {
   const x = results[n];
@@ -96,6 +96,11 @@ const w = await measureLambdaOverhead({ authorizer: await loadBundle(results[20]
 console.log('\nLambda wrapper (payload 2.0 event → decision → response, 20 routes)');
 console.log(`  ${check(w.overheadNs <= 10000)} overhead on top of decide(): ${fmtNs(w.overheadNs)} with the decision log line, ${fmtNs(w.overheadNoLogNs)} without   target ≤ 10 µs`);
 console.log(`    (wrapper ${fmtNs(w.wrapperNs)}, decide() alone ${fmtNs(w.decideNs)}, an awaited no-op handler ${fmtNs(w.awaitNs)})`);
+
+// claimguard/authorizer per request with the key cached, beside withAuthorization (bench/authorizer.js).
+const { createAuthorizer } = await import('../lib/authorizer/index.js');
+const { formatAuthorizer, measureAuthorizer } = await import('./authorizer.js');
+console.log(`\n${formatAuthorizer(await measureAuthorizer({ authorizer: await loadBundle(results[20].bundleFile), createAuthorizer, withAuthorization }))}`);
 
 // Cold start and size in fresh processes, beside supertokens-node's verifySession (bench/cold/run.js).
 const { formatColdStarts, measureColdStarts } = await import('./cold/run.js');

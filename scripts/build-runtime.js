@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // Compiles the AssemblyScript runtime (src/compile/runtime/assembly) to lib/compile/runtime.wasm.
 //   node scripts/build-runtime.js [--force]            → lib/compile/runtime.wasm (entry abi.ts; skipped
-//                                                         when its sources are unchanged)
-//   node scripts/build-runtime.js [--assembly <dir>] [--entry <ts>] [--out <wasm>]
-//     (tests build a copy of the sources with a stub policy and extra exports)
+//                                                         when its sources are unchanged), after
+//                                                         regenerating the AS constants from TypeScript
+//   node scripts/build-runtime.js [--assembly <dir>] [--entry <ts>] [--out <wasm>] [--debug]
+//     (tests build a copy of the sources with a stub policy and extra exports, and debug builds)
+// --debug keeps asc's assertions: the runtime's `if (DEBUG) assert(…)` invariants (debug.ts) run and
+// abort through opa_abort. The shipped runtime is built with --noAssert, which compiles them out.
 // Flags: imported memory, stub runtime (no GC: the OPA ABI owns the heap), our own abort
 // (imports env.opa_abort instead of env.abort), static data from 64 KiB like OPA's layout,
 // zero-filled memory assumed (every host hands a fresh WebAssembly.Memory, which is zeroed) so
 // binaryen drops all-zero data segments (parser frame/item stacks, free lists, scratch: ~14 KB).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -34,6 +38,7 @@ export async function buildRuntime({
   assembly = assemblyDir,
   entry = resolve(assembly, 'abi.ts'),
   out = resolve(root, 'lib/compile/runtime.wasm'),
+  debug = false,
 } = {}) {
   mkdirSync(dirname(out), { recursive: true });
   // Paths relative to the AssemblyScript source root (asc --baseDir), so a copy elsewhere builds too.
@@ -49,7 +54,7 @@ export async function buildRuntime({
     '--memoryBase', '65536',
     '--optimizeLevel', '3',
     '--shrinkLevel', '0',
-    '--noAssert',
+    ...(debug ? [] : ['--noAssert']),
     '--uncheckedBehavior', 'always',
   ];
   let stderr = '';
@@ -95,10 +100,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (opt('--entry')) options.entry = opt('--entry');
   if (opt('--out')) options.out = opt('--out');
   if (opt('--assembly')) options.assembly = opt('--assembly');
+  if (argv.includes('--debug')) options.debug = true;
   process.chdir(root);
   const isDefault = Object.keys(options).length === 0;
   const out = resolve(root, 'lib/compile/runtime.wasm');
   const stamp = `${out}.sources`;
+  // The module's constants come from their TypeScript definitions (scripts/gen-runtime-constants.ts):
+  // regenerate them first, so the shipped runtime never reads a stale layout.
+  if (isDefault) execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-runtime-constants.ts'], { cwd: root, stdio: 'inherit' });
   const digest = isDefault ? sourceDigest() : null;
   if (isDefault && !argv.includes('--force') && existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) {
     console.log(`${relative(root, out)} is up to date`);

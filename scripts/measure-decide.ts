@@ -62,7 +62,7 @@ export function syntheticPolicy(n: number): PolicyIR {
 }
 
 const NOW = 1712345680000;
-/** DESIGN §3's input with a realistic SuperTokens access-token payload (~560 bytes). */
+/** docs/decision.md's example input with a realistic SuperTokens access-token payload (~560 bytes). */
 export function designInput(routeKey: string | null, path: string, method: string): Record<string, unknown> {
   return {
     request: { method, ...(routeKey ? { routeKey } : {}), path, pathParameters: { id: '42' } },

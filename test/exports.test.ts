@@ -10,9 +10,11 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const expected: Record<string, string[]> = {
   '.': ['loadPolicy', 'compilePolicy', 'buildBundle', 'loadBundle', 'RuntimeError', 'PolicyError', 'decideReference', 'planDeployment', 'openApiDocument', 'diffRoutes', 'DeployError'],
   './lambda': ['withAuthorization'],
+  './authorizer': ['createAuthorizer', 'AuthorizerError', 'ACCESS_DENIED_TEMPLATE', 'restGatewayResponses', 'SAFE_IDENTITY_SOURCES'],
   './middy': ['claimguardMiddleware'],
   './supertokens': ['createAuthHandler', 'audienceOverride'],
-  './cdk': ['ClaimguardHttpApi', 'ClaimguardFunction', 'preloadPolicy', 'DeployError'],
+  './esbuild': ['claimguardEsbuild'],
+  './cdk': ['ClaimguardHttpApi', 'ClaimguardFunction', 'preloadPolicy', 'DeployError', 'authorizerCaching'],
 };
 
 describe('package exports', () => {

@@ -1,6 +1,7 @@
 // Cold start and size, measured side by side in fresh processes: claimguard's Lambda wrapper (as
-// one esbuild file, with a signed bundle, and from node_modules) against what a team writes
-// instead, supertokens-node's verifySession with claim validators against a local JWKS.
+// one esbuild file, with a signed bundle, and from node_modules) and claimguard/authorizer (which
+// also fetches the JWKS and verifies the token) against what a team writes instead,
+// supertokens-node's verifySession with claim validators against a local JWKS.
 //
 //   import { measureColdStarts, formatColdStarts } from './cold/run.js';   // bench/run.js
 //   node bench/cold/run.js                                                 // alone
@@ -16,8 +17,10 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { exportJWK, SignJWT } from 'jose';
 import { buildBundle } from '../../lib/compile/compile.js';
+import { claimguardEsbuild } from '../../lib/esbuild/index.js';
 import { loadPolicy } from '../../lib/policy/load.js';
 import { directorySize, installConsumer, pack } from '../../scripts/consumer.js';
+import { httpApiAuthorizerEvent } from '../authorizer.js';
 import { scenarioEvent } from '../lambda.js';
 import { policyYaml } from '../scenario.js';
 
@@ -71,8 +74,10 @@ async function accessToken(privateKey) {
 /** esbuild's usual ESM shim, for bundled CommonJS code that require()s Node built-ins (supertokens-node does). */
 const REQUIRE_SHIM = "import{createRequire}from'node:module';const require=createRequire(import.meta.url);";
 
-async function esbuild(entry, outfile, { requireShim = false } = {}) {
+async function esbuild(entry, outfile, { requireShim = false, claimguard = false } = {}) {
   await build({
+    // claimguard's handler is bundled as docs/bundles.md says: with the claimguard/esbuild plugin.
+    ...(claimguard ? { plugins: [claimguardEsbuild()] } : {}),
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -87,6 +92,7 @@ async function esbuild(entry, outfile, { requireShim = false } = {}) {
 }
 
 async function coldStart(child, module, eventFile, env) {
+  // eventFile: the variant's own, else the shared proxy event.
   try {
     const { stdout } = await run(process.execPath, [child, module, eventFile], { env: { PATH: process.env.PATH, ...env } });
     return JSON.parse(stdout);
@@ -144,13 +150,18 @@ export async function measureColdStarts({ runs = 15, routes = 20, installSize = 
     const token = await accessToken(coreKeys.privateKey);
     const eventFile = join(dir, 'event.json');
     writeFileSync(eventFile, JSON.stringify(scenarioEvent(token.payload, token.jwt)));
+    const authorizerEventFile = join(dir, 'authorizer-event.json');
+    writeFileSync(authorizerEventFile, JSON.stringify(httpApiAuthorizerEvent(scenarioEvent(token.payload, token.jwt))));
 
     mkdirSync(join(dir, 'claimguard'));
     mkdirSync(join(dir, 'supertokens'));
+    mkdirSync(join(dir, 'authorizer'));
     const claimguardFile = join(dir, 'claimguard', 'index.mjs');
+    const authorizerFile = join(dir, 'authorizer', 'index.mjs');
     const supertokensFile = join(dir, 'supertokens', 'index.mjs');
     const sizes = {
-      claimguardHandler: await esbuild(join(here, 'claimguard-handler.js'), claimguardFile),
+      claimguardHandler: await esbuild(join(here, 'claimguard-handler.js'), claimguardFile, { claimguard: true }),
+      authorizerHandler: await esbuild(join(here, 'authorizer-handler.js'), authorizerFile, { claimguard: true }),
       supertokensHandler: await esbuild(join(here, 'supertokens-handler.js'), supertokensFile, { requireShim: true }),
       policyBundle: plain.bytes.length,
       signedBundle: signed.bytes.length,
@@ -161,6 +172,9 @@ export async function measureColdStarts({ runs = 15, routes = 20, installSize = 
       claimguardBundled: { module: claimguardFile, env: { CLAIMGUARD_BUNDLE: join(dir, 'bundle.tar.gz') } },
       claimguardSigned: { module: claimguardFile, env: { CLAIMGUARD_BUNDLE: join(dir, 'signed.tar.gz'), CLAIMGUARD_BUNDLE_KEY: verifyPem } },
       claimguardModules: { module: join(here, 'claimguard-handler.js'), env: { CLAIMGUARD_BUNDLE: join(dir, 'bundle.tar.gz') } },
+      authorizerBundled: { module: authorizerFile, event: authorizerEventFile, env: { CLAIMGUARD_BUNDLE: join(dir, 'bundle.tar.gz'), CLAIMGUARD_JWKS_URL: `${core.url}/.well-known/jwks.json` } },
+      authorizerPinned: { module: authorizerFile, event: authorizerEventFile, env: { CLAIMGUARD_BUNDLE: join(dir, 'bundle.tar.gz'), CLAIMGUARD_JWKS: JSON.stringify({ keys: [jwk] }) } },
+      authorizerModules: { module: join(here, 'authorizer-handler.js'), event: authorizerEventFile, env: { CLAIMGUARD_BUNDLE: join(dir, 'bundle.tar.gz'), CLAIMGUARD_JWKS_URL: `${core.url}/.well-known/jwks.json` } },
       supertokensBundled: { module: supertokensFile, env: { SUPERTOKENS_CONNECTION_URI: core.url } },
       supertokensModules: { module: join(here, 'supertokens-handler.js'), env: { SUPERTOKENS_CONNECTION_URI: core.url } },
     };
@@ -180,7 +194,7 @@ export async function measureColdStarts({ runs = 15, routes = 20, installSize = 
     // Round robin: machine drift hits every variant alike.
     for (let i = 0; i < runs; i++) {
       for (const [name, v] of Object.entries(variants)) {
-        samples[name].push(await coldStart(child, v.module, eventFile, v.env));
+        samples[name].push(await coldStart(child, v.module, v.event ?? eventFile, v.env));
       }
     }
     await core.close();
@@ -224,16 +238,19 @@ export function formatColdStarts({ runs, routes, cold, sizes }) {
     ['claimguard, one esbuild file', cold.claimguardBundled, `${kb(sizes.claimguardHandler)} + bundle ${kb(sizes.policyBundle)}`],
     ['claimguard, esbuild, signed bundle', cold.claimguardSigned, `${kb(sizes.claimguardHandler)} + bundle ${kb(sizes.signedBundle)}`],
     ['claimguard, lib/ + node_modules', cold.claimguardModules, sizes.lambdaInstall === null ? '' : `install ${(sizes.lambdaInstall / 1024 / 1024).toFixed(2)} MB`],
+    ['claimguard/authorizer, one esbuild file', cold.authorizerBundled, `${kb(sizes.authorizerHandler)} + bundle ${kb(sizes.policyBundle)}; JWKS fetched`],
+    ['claimguard/authorizer, esbuild, pinned jwks', cold.authorizerPinned, 'local JWKS: no fetch'],
+    ['claimguard/authorizer, lib/ + node_modules', cold.authorizerModules, 'JWKS fetched'],
     ['supertokens-node, one esbuild file', cold.supertokensBundled, kb(sizes.supertokensHandler)],
     ['supertokens-node, node_modules', cold.supertokensModules, ''],
   ];
   const out = [
     `cold start in a fresh process, median of ${runs} (${routes}-route policy): import → start (load the bundle | supertokens init) → first request`,
     `(cpu: the process's CPU time over the three, which a busy machine inflates far less than wall time)`,
-    `${''.padEnd(38)}${'import'.padEnd(11)}${'start'.padEnd(11)}${'first req'.padEnd(11)}${'total'.padEnd(11)}${'cpu'.padEnd(11)}size`,
+    `${''.padEnd(46)}${'import'.padEnd(11)}${'start'.padEnd(11)}${'first req'.padEnd(11)}${'total'.padEnd(11)}${'cpu'.padEnd(11)}size`,
     ...rows.map(
       ([name, c, size]) =>
-        `${name.padEnd(38)}${ms(c.importMs).padEnd(11)}${ms(c.loadMs).padEnd(11)}${ms(c.firstMs).padEnd(11)}${ms(c.totalMs).padEnd(11)}${ms(c.cpuMs).padEnd(11)}${size}`,
+        `${name.padEnd(46)}${ms(c.importMs).padEnd(11)}${ms(c.loadMs).padEnd(11)}${ms(c.firstMs).padEnd(11)}${ms(c.totalMs).padEnd(11)}${ms(c.cpuMs).padEnd(11)}${size}`,
     ),
   ];
   const ratio = (a, b) => `${(a.totalMs / b.totalMs).toFixed(1)}× (cpu ${(a.cpuMs / b.cpuMs).toFixed(1)}×)`;
@@ -257,6 +274,11 @@ export function formatColdStarts({ runs, routes, cold, sizes }) {
     `where claimguard's cold start goes (one esbuild file, CPU ms, medians): ${ms(full.cpuMs)}`,
     `  import ${ms(full.importCpuMs)}: an empty module ${ms(base)}, the OPA SDK ${ms(sdk)} (of which its yaml@1 ${ms(yaml1)}), node:crypto/zlib/fs ${ms(builtins)}, claimguard's own code ${ms(Math.max(0, full.importCpuMs - base - sdk - builtins))}`,
     `  start ${ms(full.loadCpuMs)}: read, gunzip, untar, SHA-256, compile and instantiate policy.wasm through the SDK; first request ${ms(full.firstCpuMs)}`,
+  );
+  out.push(
+    '',
+    `claimguard/authorizer (verifies the token itself, RS256): ${ratio(cold.supertokensBundled, cold.authorizerBundled)} faster than supertokens-node as esbuild files; ` +
+      `beside claimguard/lambda's ${ms(cold.claimguardBundled.totalMs)} it adds the JWKS fetch (jose's remote key set loads Node's fetch) and the first RS256 key import and verification`,
   );
   out.push('', 'cold start and size goals (same run)');
   for (const [ok, name, value, target] of goals) out.push(`  ${check(ok)} ${name.padEnd(60)} ${value.padEnd(26)} ${target}`);

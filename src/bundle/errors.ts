@@ -2,6 +2,7 @@
 // as a RuntimeError with the same code (BUNDLE_MALFORMED becomes BUNDLE_CORRUPT), the CLI maps
 // them to exit codes; every one of them means "this bundle must not be used".
 
+import { ClaimguardError } from '../errors.js';
 export type BundleErrorCode =
   /** Not a gzip'd ustar archive with exactly claimguard's entries. */
   | 'BUNDLE_MALFORMED'
@@ -20,12 +21,6 @@ export type BundleErrorCode =
   /** The signing or verification key cannot be read or does not fit the algorithm. */
   | 'BUNDLE_KEY_INVALID';
 
-export class BundleError extends Error {
+export class BundleError extends ClaimguardError<BundleErrorCode> {
   override readonly name = 'BundleError';
-  readonly code: BundleErrorCode;
-
-  constructor(code: BundleErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -31,6 +31,8 @@ export interface PlanFlags {
   readonly policies?: string;
   readonly authRoutes?: string | boolean;
   readonly issuer?: string;
+  /** `routes diff --authorizer`: which authorizer protected routes carry (default jwt). */
+  readonly authorizer?: 'jwt' | 'lambda';
 }
 
 export async function loadPlan(io: CliIo, flags: PlanFlags): Promise<Planned> {
@@ -47,6 +49,7 @@ export async function loadPlan(io: CliIo, flags: PlanFlags): Promise<Planned> {
       entryFile: result.files[0] ?? 'policies.yaml',
       ...(base === undefined ? {} : { authBasePath: base }),
       ...(flags.issuer === undefined ? {} : { issuer: flags.issuer }),
+      ...(flags.authorizer === undefined ? {} : { authorizer: flags.authorizer }),
     });
     return { ir: result.ir, plan };
   } catch (error) {

@@ -2,6 +2,7 @@
 // AssemblyScript when the package builds; compiling a policy only encodes its route table and
 // splices it into a copy of that module, which is why a 10,000-route policy compiles in well under
 // a second and the artifact stays one self-contained, hash-pinned file.
+import { ClaimguardError } from '../errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { makeManifest, type BundleManifest } from '../bundle/manifest.js';
@@ -28,9 +29,10 @@ export interface CompiledPolicy {
   readonly stats: CompileStats;
 }
 
-export class CompileError extends Error {
+export type CompileErrorCode = 'RUNTIME_MISSING';
+
+export class CompileError extends ClaimguardError<CompileErrorCode> {
   override readonly name = 'CompileError';
-  readonly code = 'RUNTIME_MISSING' as const;
 }
 
 let runtime: Uint8Array | undefined;
@@ -40,7 +42,7 @@ export function runtimeWasm(): Uint8Array {
   if (runtime) return runtime;
   const candidates = [new URL('./runtime.wasm', import.meta.url), new URL('../../lib/compile/runtime.wasm', import.meta.url)];
   const found = candidates.map((u) => fileURLToPath(u)).find((p) => existsSync(p));
-  if (!found) throw new CompileError('lib/compile/runtime.wasm is missing: run `npm run build` first');
+  if (!found) throw new CompileError('RUNTIME_MISSING', 'lib/compile/runtime.wasm is missing: run `npm run build` first');
   runtime = readFileSync(found);
   return runtime;
 }

@@ -11,15 +11,11 @@
 // raise the imported memory's minimum (the SDK tests instantiate with 2 pages); the start function
 // copies it to the heap, which grows as needed. Output is a pure function of the inputs.
 
+import { ClaimguardError } from '../errors.js';
 export type LinkErrorCode = 'INVALID_MODULE' | 'PLACEHOLDER_MISSING' | 'TABLE_TOO_LARGE';
 
-export class LinkError extends Error {
+export class LinkError extends ClaimguardError<LinkErrorCode> {
   override readonly name = 'LinkError';
-  readonly code: LinkErrorCode;
-  constructor(code: LinkErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 export const TABLE_SIZE_EXPORT = '__claimguard_table_size';

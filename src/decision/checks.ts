@@ -1,4 +1,4 @@
-// One function per requirement kind (DESIGN §2). Each returns every outcome, pass or fail, so the
+// One function per requirement kind (docs/policy-language.md). Each returns every outcome, pass or fail, so the
 // same code serves decisions, `explain` and coverage. Reasons follow SuperTokens' validator shapes.
 import type {
   AnyOfCheck,
@@ -17,6 +17,7 @@ import { isMissing, isObject, own, type JsonObject } from './input.js';
 import { jsonEquals } from './json-equals.js';
 import { pathParam } from './route-select.js';
 import type { Reason, ReasonCode, ReasonDetail } from './types.js';
+import { CLAIM_INVALID, KIND_CODES, MESSAGES, mfaFactorMissingMessage, mfaNoneCompleteMessage } from './vocabulary.js';
 
 export interface CheckContext {
   readonly token: JsonObject;
@@ -45,7 +46,7 @@ const withActual = (detail: Record<string, unknown>, actual: unknown): ReasonDet
   (actual === undefined ? detail : { ...detail, actualValue: actual }) as ReasonDetail;
 
 const wrongType = (expectedType: string, actual: unknown): Failure =>
-  fail('CLAIM_INVALID', withActual({ message: 'wrong value type', expectedType }, actual));
+  fail(CLAIM_INVALID, withActual({ message: MESSAGES.wrongType, expectedType }, actual));
 
 const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
 
@@ -57,28 +58,24 @@ function checkAge(claim: JsonObject, maxAge: number | null, now: number, expired
   const age = now - t;
   // A non-finite time (only raw JSON text like 1e400 can carry one) is never fresh.
   if (Number.isFinite(age) && age <= maxAge * 1000) return null;
-  return fail(expiredCode, { message: 'expired', ageInSeconds: age / 1000, maxAgeInSeconds: maxAge });
+  return fail(expiredCode, { message: MESSAGES.expired, ageInSeconds: age / 1000, maxAgeInSeconds: maxAge });
 }
 
 function emailVerified(c: EmailVerifiedCheck, x: CheckContext, claim: unknown): Failure | null {
-  const missing = fail('EMAIL_NOT_VERIFIED', { message: 'value does not exist', expectedValue: true });
+  const codes = KIND_CODES.emailVerified;
+  const missing = fail(codes.mismatch, { message: MESSAGES.missing, expectedValue: true });
   if (isMissing(claim)) return missing;
   if (!isObject(claim)) return wrongType('object', claim);
   const v = own(claim, 'v');
   if (isMissing(v)) return missing;
   if (typeof v !== 'boolean') return wrongType('boolean', v);
-  const expired = checkAge(claim, c.maxAgeSeconds, x.now, 'EMAIL_VERIFICATION_EXPIRED');
+  const expired = checkAge(claim, c.maxAgeSeconds, x.now, codes.expired);
   if (expired) return expired;
-  return v ? null : fail('EMAIL_NOT_VERIFIED', { message: 'wrong value', expectedValue: true, actualValue: v });
+  return v ? null : fail(codes.mismatch, { message: MESSAGES.wrongValue, expectedValue: true, actualValue: v });
 }
 
-const LIST_CODES = {
-  roles: { missing: 'ROLES_MISSING', forbidden: 'ROLE_FORBIDDEN', expired: 'ROLES_EXPIRED' },
-  permissions: { missing: 'PERMISSIONS_MISSING', forbidden: 'PERMISSION_FORBIDDEN', expired: 'PERMISSIONS_EXPIRED' },
-} as const;
-
 function listClaim(c: ListClaimCheck, x: CheckContext, claim: unknown): Failure | null {
-  const codes = LIST_CODES[c.kind];
+  const codes = KIND_CODES[c.kind];
   // SuperTokens names the expectation of the validator that failed; for a missing claim, the first one set.
   const expectation: Record<string, readonly string[]> =
     c.anyOf !== null
@@ -86,7 +83,7 @@ function listClaim(c: ListClaimCheck, x: CheckContext, claim: unknown): Failure 
       : c.allOf !== null
         ? { expectedToInclude: c.allOf }
         : { expectedToNotInclude: c.noneOf ?? [] };
-  const missing = fail(codes.missing, { message: 'value does not exist', ...expectation } as ReasonDetail);
+  const missing = fail(codes.missing, { message: MESSAGES.missing, ...expectation } as ReasonDetail);
   if (isMissing(claim)) return missing;
   if (!isObject(claim)) return wrongType('object', claim);
   const v = own(claim, 'v');
@@ -95,19 +92,20 @@ function listClaim(c: ListClaimCheck, x: CheckContext, claim: unknown): Failure 
   const expired = checkAge(claim, c.maxAgeSeconds, x.now, codes.expired);
   if (expired) return expired;
   if (c.anyOf !== null && !c.anyOf.some((r) => v.includes(r))) {
-    return fail(codes.missing, { message: 'wrong value', expectedToIncludeAtLeastOneOf: c.anyOf, actualValue: v });
+    return fail(codes.missing, { message: MESSAGES.wrongValue, expectedToIncludeAtLeastOneOf: c.anyOf, actualValue: v });
   }
   if (c.allOf !== null && !c.allOf.every((r) => v.includes(r))) {
-    return fail(codes.missing, { message: 'wrong value', expectedToInclude: c.allOf, actualValue: v });
+    return fail(codes.missing, { message: MESSAGES.wrongValue, expectedToInclude: c.allOf, actualValue: v });
   }
   if (c.noneOf !== null && c.noneOf.some((r) => v.includes(r))) {
-    return fail(codes.forbidden, { message: 'wrong value', expectedToNotInclude: c.noneOf, actualValue: v });
+    return fail(codes.forbidden, { message: MESSAGES.wrongValue, expectedToNotInclude: c.noneOf, actualValue: v });
   }
   return null;
 }
 
 function mfa(c: MfaCheck, x: CheckContext, claim: unknown): Failure | null {
-  const required = fail('MFA_REQUIRED', { message: 'MFA requirement for auth is not satisfied' });
+  const codes = KIND_CODES.mfa;
+  const required = fail(codes.required, { message: MESSAGES.mfaRequired });
   if (isMissing(claim)) return required;
   if (!isObject(claim)) return wrongType('object', claim);
   const v = own(claim, 'v');
@@ -123,13 +121,13 @@ function mfa(c: MfaCheck, x: CheckContext, claim: unknown): Failure | null {
     for (const f of c.factors.allOf) {
       const at = own(factors, f);
       if (isMissing(at)) {
-        return fail('MFA_FACTOR_MISSING', { message: `Factor validation failed: ${f} not completed`, factorId: f });
+        return fail(codes.factorMissing, { message: mfaFactorMissingMessage(f), factorId: f });
       }
       if (typeof at !== 'number') return wrongType('number', at);
       const age = nowSeconds - at;
       if (c.maxAgeSeconds !== null && !(Number.isFinite(age) && age <= c.maxAgeSeconds)) {
-        return fail('MFA_FACTOR_EXPIRED', {
-          message: 'expired',
+        return fail(codes.factorExpired, {
+          message: MESSAGES.expired,
           factorId: f,
           ageInSeconds: age,
           maxAgeInSeconds: c.maxAgeSeconds,
@@ -146,63 +144,64 @@ function mfa(c: MfaCheck, x: CheckContext, claim: unknown): Failure | null {
     return c.maxAgeSeconds === null || (Number.isFinite(age) && age <= c.maxAgeSeconds);
   };
   if (oneOf.some(fresh)) return null;
-  return fail('MFA_FACTOR_MISSING', {
-    message: `None of these factors are complete in the session: ${oneOf.join(', ')}`,
-    oneOf,
-  });
+  return fail(codes.factorMissing, { message: mfaNoneCompleteMessage(oneOf), oneOf });
 }
 
 /** A string claim that must equal a path parameter (`tenant`/`subject` with `equalsPathParam`). */
 function equalsParam(code: ReasonCode, name: string, x: CheckContext, claim: unknown): Failure | null {
   const expected = pathParam(x.params, name);
-  if (expected === undefined) return fail(code, { message: 'path parameter does not exist', pathParameter: name });
-  if (isMissing(claim)) return fail(code, { message: 'value does not exist', expectedValue: expected });
+  if (expected === undefined) return fail(code, { message: MESSAGES.noPathParameter, pathParameter: name });
+  if (isMissing(claim)) return fail(code, { message: MESSAGES.missing, expectedValue: expected });
   if (typeof claim !== 'string') return wrongType('string', claim);
   if (claim === expected) return null;
-  return fail(code, { message: 'wrong value', expectedValue: expected, actualValue: claim });
+  return fail(code, { message: MESSAGES.wrongValue, expectedValue: expected, actualValue: claim });
 }
 
 function tenant(c: TenantCheck, x: CheckContext, claim: unknown): Failure | null {
-  if (c.equalsPathParam !== null) return equalsParam('TENANT_MISMATCH', c.equalsPathParam, x, claim);
+  const code = KIND_CODES.tenant.mismatch;
+  if (c.equalsPathParam !== null) return equalsParam(code, c.equalsPathParam, x, claim);
   const oneOf = c.anyOf ?? [];
-  if (isMissing(claim)) return fail('TENANT_MISMATCH', { message: 'value does not exist', expectedOneOf: oneOf });
+  if (isMissing(claim)) return fail(code, { message: MESSAGES.missing, expectedOneOf: oneOf });
   if (typeof claim !== 'string') return wrongType('string', claim);
   if (oneOf.includes(claim)) return null;
-  return fail('TENANT_MISMATCH', { message: 'wrong value', expectedOneOf: oneOf, actualValue: claim });
+  return fail(code, { message: MESSAGES.wrongValue, expectedOneOf: oneOf, actualValue: claim });
 }
 
 function subject(c: SubjectCheck, x: CheckContext, claim: unknown): Failure | null {
-  return equalsParam('SUBJECT_MISMATCH', c.equalsPathParam, x, claim);
+  return equalsParam(KIND_CODES.subject.mismatch, c.equalsPathParam, x, claim);
 }
 
 function audience(c: AudienceCheck, claim: unknown): Failure | null {
+  const code = KIND_CODES.audience.mismatch;
   const expected = { expectedToIncludeAtLeastOneOf: c.anyOf };
-  if (isMissing(claim)) return fail('AUDIENCE_MISMATCH', { message: 'value does not exist', ...expected });
+  if (isMissing(claim)) return fail(code, { message: MESSAGES.missing, ...expected });
   const list = typeof claim === 'string' ? [claim] : claim;
   if (!isStringArray(list)) return wrongType('string | string[]', claim);
   if (c.anyOf.some((a) => list.includes(a))) return null;
-  return fail('AUDIENCE_MISMATCH', { message: 'wrong value', ...expected, actualValue: claim as JsonValue });
+  return fail(code, { message: MESSAGES.wrongValue, ...expected, actualValue: claim as JsonValue });
 }
 
 function issuer(c: IssuerCheck, claim: unknown): Failure | null {
-  if (isMissing(claim)) return fail('ISSUER_MISMATCH', { message: 'value does not exist', expectedValue: c.equals });
+  const code = KIND_CODES.issuer.mismatch;
+  if (isMissing(claim)) return fail(code, { message: MESSAGES.missing, expectedValue: c.equals });
   if (typeof claim !== 'string') return wrongType('string', claim);
   if (claim === c.equals) return null;
-  return fail('ISSUER_MISMATCH', { message: 'wrong value', expectedValue: c.equals, actualValue: claim });
+  return fail(code, { message: MESSAGES.wrongValue, expectedValue: c.equals, actualValue: claim });
 }
 
 function customClaim(c: ClaimCheck, claim: unknown): Failure | null {
+  const code = KIND_CODES.claim.mismatch;
   switch (c.op) {
     case 'exists':
-      return isMissing(claim) ? fail('CLAIM_MISMATCH', { message: 'value does not exist' }) : null;
+      return isMissing(claim) ? fail(code, { message: MESSAGES.missing }) : null;
     case 'equals':
-      if (isMissing(claim)) return fail('CLAIM_MISMATCH', { message: 'value does not exist', expectedValue: c.value });
+      if (isMissing(claim)) return fail(code, { message: MESSAGES.missing, expectedValue: c.value });
       if (jsonEquals(claim, c.value)) return null;
-      return fail('CLAIM_MISMATCH', withActual({ message: 'wrong value', expectedValue: c.value }, claim));
+      return fail(code, withActual({ message: MESSAGES.wrongValue, expectedValue: c.value }, claim));
     case 'anyOf':
-      if (isMissing(claim)) return fail('CLAIM_MISMATCH', { message: 'value does not exist', expectedOneOf: c.values });
+      if (isMissing(claim)) return fail(code, { message: MESSAGES.missing, expectedOneOf: c.values });
       if (c.values.some((v) => jsonEquals(claim, v))) return null;
-      return fail('CLAIM_MISMATCH', withActual({ message: 'wrong value', expectedOneOf: c.values }, claim));
+      return fail(code, withActual({ message: MESSAGES.wrongValue, expectedOneOf: c.values }, claim));
   }
 }
 

@@ -6,6 +6,7 @@ import { checkInput } from './input.js';
 import { splitPath } from './path.js';
 import { MISMATCH, selectRoute, type RouteMatch } from './route-select.js';
 import type { Decision, Reason } from './types.js';
+import { REQUEST_REASONS } from './vocabulary.js';
 
 export interface Evaluation {
   readonly decision: Decision;
@@ -33,6 +34,13 @@ const deny = (status: 401 | 403, route: string | null, reasons: readonly Reason[
 /** A deny decided before any route's checks ran. */
 const refused = (reason: Reason): Evaluation => ({ decision: deny(403, null, [reason]), match: null, outcomes: [], finer: [] });
 
+/** One of the reasons given before any requirement runs. */
+const requestReason = (r: (typeof REQUEST_REASONS)[keyof typeof REQUEST_REASONS]): Reason => ({
+  id: r.id,
+  code: r.code,
+  reason: { message: r.message },
+});
+
 /** The decision's keys in contract order, with `finerRoutes` only when finer routes applied. */
 function decision(allow: boolean, status: 200 | 401 | 403, match: RouteMatch, finer: readonly RouteMatch[], reasons: readonly Reason[]): Decision {
   return finer.length === 0
@@ -46,24 +54,20 @@ export function evaluate(ir: PolicyIR, input: unknown): Evaluation {
   if ('code' in checked) return refused(checked);
   const segments = splitPath(checked.path);
   if (segments === null) {
-    return refused({ id: 'request.path', code: 'PATH_REJECTED', reason: { message: 'path is not in canonical form' } });
+    return refused(requestReason(REQUEST_REASONS.pathRejected));
   }
   const selected = selectRoute(ir, checked, segments);
   if (selected === MISMATCH) {
-    return refused({
-      id: 'request',
-      code: 'ROUTE_MISMATCH',
-      reason: { message: 'the request does not match the route API Gateway dispatched' },
-    });
+    return refused(requestReason(REQUEST_REASONS.routeMismatch));
   }
   if (selected === null) {
-    return refused({ id: 'request', code: 'ROUTE_NOT_IN_POLICY', reason: { message: 'no policy route matches the request' } });
+    return refused(requestReason(REQUEST_REASONS.routeNotInPolicy));
   }
   const { match, finer } = selected;
   const none: Evaluation = { decision: decision(true, 200, match, finer, []), match, outcomes: [], finer: finer.map((m) => ({ match: m, outcomes: [] })) };
   if ([match, ...finer].every((m) => m.route.public)) return none;
   if (checked.token === null) {
-    return { ...none, decision: decision(false, 401, match, finer, [{ id: 'token', code: 'TOKEN_MISSING', reason: { message: 'token missing' } }]) };
+    return { ...none, decision: decision(false, 401, match, finer, [requestReason(REQUEST_REASONS.tokenMissing)]) };
   }
   const token = checked.token;
   const run = (m: RouteMatch): CheckOutcome[] =>

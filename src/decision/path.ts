@@ -1,4 +1,4 @@
-// Path canonical form (DESIGN §3): anything a proxy, decoder or framework could read differently
+// Path canonical form (docs/decision.md): anything a proxy, decoder or framework could read differently
 // from API Gateway is refused rather than guessed at.
 
 /** Code units refused anywhere in a path: C0 controls, DEL and C1 controls. */

@@ -1,33 +1,8 @@
 // The decision contract (docs/decision.md): what the reference evaluator and the wasm module both return.
 import type { JsonValue } from '../policy/ir.js';
+import type { ReasonCode } from './vocabulary.js';
 
-/** Stable reason codes, the closed set. Callers switch on these; never rename one. */
-export const REASON_CODES = [
-  'INPUT_INVALID',
-  'PATH_REJECTED',
-  'ROUTE_NOT_IN_POLICY',
-  'ROUTE_MISMATCH',
-  'TOKEN_MISSING',
-  'CLAIM_INVALID',
-  'AUDIENCE_MISMATCH',
-  'ISSUER_MISMATCH',
-  'EMAIL_NOT_VERIFIED',
-  'EMAIL_VERIFICATION_EXPIRED',
-  'ROLES_MISSING',
-  'ROLE_FORBIDDEN',
-  'ROLES_EXPIRED',
-  'PERMISSIONS_MISSING',
-  'PERMISSION_FORBIDDEN',
-  'PERMISSIONS_EXPIRED',
-  'MFA_REQUIRED',
-  'MFA_FACTOR_MISSING',
-  'MFA_FACTOR_EXPIRED',
-  'TENANT_MISMATCH',
-  'SUBJECT_MISMATCH',
-  'CLAIM_MISMATCH',
-] as const;
-
-export type ReasonCode = (typeof REASON_CODES)[number];
+export { REASON_CODES, type ReasonCode } from './vocabulary.js';
 
 /** Shaped like SuperTokens' claim-validator reasons: `message` plus expectation and actual value. */
 export interface ReasonDetail {
@@ -56,7 +31,7 @@ export interface Decision {
   readonly reasons: readonly Reason[];
 }
 
-/** DESIGN §3 input document. Typed loosely on purpose: evaluators must survive any JSON. */
+/** The input document (docs/decision.md). Typed loosely on purpose: evaluators must survive any JSON. */
 export interface DecisionInput {
   readonly request: {
     readonly method: string;

@@ -4,6 +4,7 @@
 // as OpenAPI). Values CloudFormation resolves only at deploy time stay visible as expressions.
 import { parse, type ScalarTag, type CollectionTag } from 'yaml';
 import { DeployError } from './errors.js';
+import { isObject } from '../util/json.js';
 import { ANY_METHOD, AUTHORIZER_EXTENSION, DEFAULT_PATH } from './openapi.js';
 
 /** A value only CloudFormation can compute (`{"Fn::Join": …}`, `{"Ref": …}`), shown as JSON. */
@@ -23,6 +24,12 @@ export interface DeployedAuthorizer {
   readonly issuer: Value<string> | null;
   readonly audience: Value<readonly Value<string>[]> | null;
   readonly identitySource: Value<readonly Value<string>[]> | null;
+  /** Lambda (REQUEST) authorizers: the result cache TTL in seconds, as written (null: not given). */
+  readonly resultTtlSeconds: Value<number> | null;
+  /** Lambda authorizers: whether simple responses (`{ isAuthorized }`) are on (null: not given). */
+  readonly simpleResponses: boolean | null;
+  /** Lambda authorizers: the payload format version (`1.0`, `2.0`; null: not given). */
+  readonly payloadFormatVersion: string | null;
 }
 
 export type DeployedAuth =
@@ -45,7 +52,7 @@ export interface DeployedApi {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = isObject;
 const pointer = (...steps: string[]): string => steps.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
 /** CloudFormation's YAML short forms (`!Ref X`, `!Sub …`, `!GetAtt A.B`), read as their long forms. */
@@ -132,6 +139,7 @@ function openApiAuth(security: unknown, schemes: Obj): DeployedAuth {
       audience: listValue(jwt['audience']),
       // OpenAPI writes it as one comma-separated string; CloudFormation as a list.
       identitySource: typeof identity === 'string' ? identity.split(',').map((s) => s.trim()) : listValue(identity),
+      ...lambdaSettings(ext['authorizerResultTtlInSeconds'], ext['enableSimpleResponses'], ext['authorizerPayloadFormatVersion']),
     },
   };
 }
@@ -162,6 +170,7 @@ function templateRoutes(resources: Obj, name: string, apiId: string | undefined)
       issuer: stringValue(jwt['Issuer']),
       audience: listValue(jwt['Audience']),
       identitySource: listValue(props['IdentitySource']),
+      ...lambdaSettings(props['AuthorizerResultTtlInSeconds'], props['EnableSimpleResponses'], props['AuthorizerPayloadFormatVersion']),
     });
   }
 
@@ -187,6 +196,16 @@ function templateAuth(type: string, authorizerId: unknown, authorizers: Readonly
   if (authorizer !== undefined && (type === 'JWT' || type === 'CUSTOM')) return { kind: 'authorizer', authorizer };
   if (type === 'AWS_IAM') return { kind: 'other', detail: 'AWS_IAM authorization' };
   return { kind: 'other', detail: `${type} authorization with an authorizer not in the template (${JSON.stringify(authorizerId ?? null)})` };
+}
+
+function lambdaSettings(ttl: unknown, simple: unknown, version: unknown): Pick<DeployedAuthorizer, 'resultTtlSeconds' | 'simpleResponses' | 'payloadFormatVersion'> {
+  return {
+    // CloudFormation takes numbers and booleans written as strings too.
+    resultTtlSeconds:
+      ttl === undefined || ttl === null ? null : typeof ttl === 'number' ? ttl : typeof ttl === 'string' && /^\d+$/.test(ttl) ? Number(ttl) : { expression: JSON.stringify(ttl) },
+    simpleResponses: typeof simple === 'boolean' ? simple : simple === 'true' ? true : simple === 'false' ? false : null,
+    payloadFormatVersion: typeof version === 'string' ? version : null,
+  };
 }
 
 /** `{ Ref: X }` → X; also a GetAtt on X. */

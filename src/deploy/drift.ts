@@ -4,7 +4,8 @@
 import type { SourceLocation } from '../policy/ir.js';
 import { parseRouteKey, routeShape } from '../policy/route-key.js';
 import { isUnresolved, type DeployedApi, type DeployedAuthorizer, type DeployedRoute, type Value } from './deployed.js';
-import { IDENTITY_SOURCE, type DeployPlan, type PlannedRoute } from './plan.js';
+import { MAX_RESULT_TTL_SECONDS } from './authorizer-cache.js';
+import { IDENTITY_SOURCE, type DeployPlan, type LambdaAuthorizerPlan, type PlannedRoute } from './plan.js';
 
 /**
  * Errors can let a request through unchecked or lock users out; warnings cannot.
@@ -15,16 +16,24 @@ export const DRIFT_SEVERITY = {
   ROUTE_NOT_IN_POLICY: 'error',
   /** A policy route (or a required auth route) with no deployed route: its users are locked out. */
   ROUTE_NOT_DEPLOYED: 'error',
-  /** A protected route deployed without the JWT authorizer (none, IAM, another kind). */
+  /** A protected route deployed without the planned authorizer (none, IAM, another kind). */
   PROTECTED_ROUTE_WITHOUT_AUTHORIZER: 'error',
   /** A public route (or an auth route) deployed with an authorizer: callers without a token are refused. */
   PUBLIC_ROUTE_WITH_AUTHORIZER: 'error',
   AUTHORIZER_ISSUER_MISMATCH: 'error',
   AUTHORIZER_AUDIENCE_MISMATCH: 'error',
-  /** The authorizer reads the token from elsewhere than the Authorization header claimguard decodes. */
+  /**
+   * JWT: the authorizer reads the token from elsewhere than the Authorization header claimguard
+   * decodes. Lambda (claimguard/authorizer): the identity sources lack the route or the
+   * Authorization header, so a cached answer could serve another route or caller.
+   */
   AUTHORIZER_IDENTITY_SOURCE_MISMATCH: 'error',
   /** Same route, other parameter names: decisions still follow the policy's template (by path). */
   ROUTE_PARAM_NAMES_DIFFER: 'warning',
+  /** A Lambda authorizer caching its answers longer than the policy's longest safe TTL. */
+  AUTHORIZER_CACHE_UNSAFE: 'error',
+  /** A Lambda authorizer not on payload 2.0 with simple responses: API Gateway cannot read claimguard/authorizer's answers (500). */
+  AUTHORIZER_RESPONSE_FORMAT_MISMATCH: 'error',
 } as const;
 
 export type DriftCode = keyof typeof DRIFT_SEVERITY;
@@ -68,7 +77,7 @@ export function diffRoutes(plan: DeployPlan, api: DeployedApi): DriftReport {
   }
 
   const seen = new Set<PlannedRoute>();
-  const jwtUsers = new Map<DeployedAuthorizer, string[]>();
+  const users = new Map<DeployedAuthorizer, string[]>();
   let matched = 0;
   for (const deployed of api.routes) {
     const planned = match(deployed.key, byKey, byShape);
@@ -94,7 +103,7 @@ export function diffRoutes(plan: DeployPlan, api: DeployedApi): DriftReport {
         deployed: deployed.where,
       });
     }
-    checkRouteAuth(planned, deployed, add, jwtUsers);
+    checkRouteAuth(planned, deployed, add, users, plan.lambda === null ? 'JWT' : 'REQUEST');
   }
 
   for (const planned of plan.routes) {
@@ -112,7 +121,10 @@ export function diffRoutes(plan: DeployPlan, api: DeployedApi): DriftReport {
   }
 
   if (plan.jwt !== null) {
-    for (const [authorizer, routes] of jwtUsers) checkAuthorizer(plan.jwt, authorizer, routes, add);
+    for (const [authorizer, routes] of users) checkAuthorizer(plan.jwt, authorizer, routes, add);
+  }
+  if (plan.lambda !== null) {
+    for (const [authorizer, routes] of users) checkLambdaAuthorizer(plan.lambda, authorizer, routes, add);
   }
   return { findings, matched, deployedRoutes: api.routes.length, plannedRoutes: plan.routes.length };
 }
@@ -127,20 +139,23 @@ function match(key: Value<string>, byKey: ReadonlyMap<string, PlannedRoute>, byS
 
 type Add = (code: DriftCode, f: Omit<DriftFinding, 'code' | 'severity'>) => void;
 
-function checkRouteAuth(planned: PlannedRoute, deployed: DeployedRoute, add: Add, jwtUsers: Map<DeployedAuthorizer, string[]>): void {
+function checkRouteAuth(planned: PlannedRoute, deployed: DeployedRoute, add: Add, users: Map<DeployedAuthorizer, string[]>, expected: 'JWT' | 'REQUEST'): void {
   const { auth } = deployed;
   const base = { route: planned.key, policy: planned.at, deployed: deployed.where };
   if (planned.authorizer) {
-    if (auth.kind === 'authorizer' && auth.authorizer.type === 'JWT') {
-      jwtUsers.set(auth.authorizer, [...(jwtUsers.get(auth.authorizer) ?? []), planned.key]);
+    if (auth.kind === 'authorizer' && auth.authorizer.type === expected) {
+      users.set(auth.authorizer, [...(users.get(auth.authorizer) ?? []), planned.key]);
       return;
     }
+    const wanted = expected === 'JWT' ? 'the JWT authorizer' : "claimguard's Lambda authorizer (REQUEST)";
     const has =
       auth.kind === 'none'
         ? 'no authorizer: anyone on the internet reaches the integration'
         : auth.kind === 'other'
-          ? `${auth.detail}, not the JWT authorizer`
-          : `a ${auth.authorizer.type} authorizer ("${auth.authorizer.name}"), not the JWT authorizer whose verified claims claimguard cross-checks`;
+          ? `${auth.detail}, not ${wanted}`
+          : expected === 'JWT'
+            ? `a ${auth.authorizer.type} authorizer ("${auth.authorizer.name}"), not the JWT authorizer whose verified claims claimguard cross-checks`
+            : `a ${auth.authorizer.type} authorizer ("${auth.authorizer.name}"), not ${wanted}, which enforces the policy at the gateway`;
     add('PROTECTED_ROUTE_WITHOUT_AUTHORIZER', { ...base, authorizer: auth.kind === 'authorizer' ? auth.authorizer.name : null, message: `"${planned.key}" is protected in the policy but deployed with ${has}` });
     return;
   }
@@ -179,6 +194,34 @@ function checkAuthorizer(jwt: NonNullable<DeployPlan['jwt']>, authorizer: Deploy
     add('AUTHORIZER_IDENTITY_SOURCE_MISMATCH', {
       ...base,
       message: `JWT authorizer "${authorizer.name}" ${on} reads the token from ${show(identity)}; claimguard's Lambda decodes ${IDENTITY_SOURCE} and cross-checks it with the authorizer's claims, so the two disagree and requests are refused`,
+    });
+  }
+}
+
+function checkLambdaAuthorizer(lambda: LambdaAuthorizerPlan, authorizer: DeployedAuthorizer, routes: readonly string[], add: Add): void {
+  const base = { route: null, authorizer: authorizer.name, policy: null, deployed: authorizer.name };
+  const on = `(on ${routes.length === 1 ? `"${routes[0]}"` : `${routes.length} protected routes`})`;
+  const identity = authorizer.identitySource ?? [];
+  const given = isUnresolved(identity) ? [] : identity.filter((x): x is string => typeof x === 'string').map((x) => x.toLowerCase());
+  const missing = lambda.identitySource.filter((x) => !given.includes(x.toLowerCase()));
+  if (isUnresolved(identity) || missing.length > 0) {
+    add('AUTHORIZER_IDENTITY_SOURCE_MISMATCH', {
+      ...base,
+      message: `Lambda authorizer "${authorizer.name}" ${on} has the identity sources ${show(identity)}, without ${missing.join(' and ') || 'a readable list'}: API Gateway could serve one route's or one caller's cached answer for another (claimguard/authorizer then refuses every request: 500)`,
+    });
+  }
+  // Not given: API Gateway's default, taken to be its console default of 300 s.
+  const ttl = authorizer.resultTtlSeconds ?? MAX_RESULT_TTL_SECONDS;
+  if (isUnresolved(ttl) || ttl > lambda.resultTtlSeconds) {
+    add('AUTHORIZER_CACHE_UNSAFE', {
+      ...base,
+      message: `Lambda authorizer "${authorizer.name}" ${on} caches results for ${isUnresolved(ttl) ? show(ttl) : `${ttl} s${authorizer.resultTtlSeconds === null ? " (not set: API Gateway's default)" : ''}`}; the longest safe TTL for this policy is ${lambda.resultTtlSeconds} s (claimguard build prints why)`,
+    });
+  }
+  if (authorizer.payloadFormatVersion !== lambda.payloadFormatVersion || authorizer.simpleResponses !== lambda.simpleResponses) {
+    add('AUTHORIZER_RESPONSE_FORMAT_MISMATCH', {
+      ...base,
+      message: `Lambda authorizer "${authorizer.name}" ${on} uses payload ${authorizer.payloadFormatVersion ?? '(not set)'} with simple responses ${authorizer.simpleResponses === true ? 'on' : 'off'}; claimguard/authorizer answers payload 2.0 events with simple responses, which API Gateway reads only with both set (otherwise every request is a 500)`,
     });
   }
 }

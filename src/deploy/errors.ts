@@ -1,5 +1,6 @@
 // Errors of the deploy path (policy → OpenAPI / CDK / drift check). One class, a closed union of
 // stable codes; a problem that belongs to a policy file carries its position.
+import { ClaimguardError } from '../errors.js';
 import { formatPositioned } from '../policy/errors.js';
 import type { SourceLocation } from '../policy/ir.js';
 
@@ -22,6 +23,10 @@ export type DeployErrorCode =
   | 'HANDLER_ROUTE_UNKNOWN'
   /** A bundling setup the bundle cannot be copied into (CDK). */
   | 'BUNDLING_UNSUPPORTED'
+  /** A Lambda authorizer result TTL longer than the policy's longest safe one (CDK). */
+  | 'CACHE_TTL_UNSAFE'
+  /** Options of one authorizer kind given for the other (CDK: `issuer` with `lambdaAuthorizer`). */
+  | 'AUTHORIZER_OPTIONS_CONFLICT'
   /** The synth-time policy compilation did not run (CDK). */
   | 'PREPARE_FAILED'
   /** The API description given to `routes diff` cannot be read or parsed. */
@@ -31,15 +36,13 @@ export type DeployErrorCode =
   /** The template holds several HTTP APIs and none was chosen. */
   | 'API_AMBIGUOUS';
 
-export class DeployError extends Error {
+export class DeployError extends ClaimguardError<DeployErrorCode> {
   override readonly name = 'DeployError';
-  readonly code: DeployErrorCode;
   /** Where in the policy the problem is, when it is about a policy file. */
   readonly at: SourceLocation | null;
 
   constructor(code: DeployErrorCode, message: string, options: { at?: SourceLocation | null; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
     this.at = options.at ?? null;
   }
 

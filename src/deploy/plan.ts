@@ -1,9 +1,12 @@
-// The policy as API Gateway sees it: which route keys exist, which carry the JWT authorizer
-// (exactly the protected ones), and that authorizer's issuer, audience and identity source.
-// The OpenAPI export, the CDK construct and the drift check all start from this one plan, so
-// they cannot disagree about what "protected" means.
+// The policy as API Gateway sees it: which route keys exist, which carry the authorizer (exactly
+// the protected ones), and that authorizer's settings: API Gateway's JWT authorizer (issuer,
+// audience, identity source), or claimguard/authorizer as a Lambda authorizer (identity sources,
+// response format, the longest safe cache TTL). The OpenAPI export, the CDK construct and the
+// drift check all start from this one plan, so they cannot disagree about what "protected" means.
+import { SAFE_IDENTITY_SOURCES } from '../authorizer/identity-sources.js';
 import type { HttpMethod, IRRoute, PolicyIR, Segment, SourceLocation } from '../policy/ir.js';
 import { parseRouteKey, routeShape } from '../policy/route-key.js';
+import { authorizerCaching } from './authorizer-cache.js';
 import { DeployError } from './errors.js';
 
 /** Where API Gateway finds the bearer token; also where claimguard/lambda reads it. */
@@ -18,6 +21,20 @@ export interface JwtAuthorizerPlan {
   readonly audience: readonly string[];
   readonly identitySource: typeof IDENTITY_SOURCE;
 }
+
+/** claimguard/authorizer on an HTTP API (docs/authorizer.md). */
+export interface LambdaAuthorizerPlan {
+  /** The route and the caller: a cached answer is never served for another (SAFE_IDENTITY_SOURCES.httpApi). */
+  readonly identitySource: readonly string[];
+  /** The longest safe `AuthorizerResultTtlInSeconds` for this policy (authorizerCaching). */
+  readonly resultTtlSeconds: number;
+  /** Payload 2.0 events, answered with simple responses. */
+  readonly payloadFormatVersion: '2.0';
+  readonly simpleResponses: true;
+}
+
+/** Which authorizer protected routes carry: API Gateway's JWT authorizer, or claimguard/authorizer. */
+export type AuthorizerKind = 'jwt' | 'lambda';
 
 export interface PlannedRoute {
   /** The API Gateway route key: `GET /orders/{orderId}`, `ANY /admin/{proxy+}` or `$default`. */
@@ -39,8 +56,10 @@ export interface PlannedRoute {
 }
 
 export interface DeployPlan {
-  /** null when no route is protected (then no authorizer is needed, and none is created). */
+  /** The JWT authorizer; null when no route is protected (then none is created) or with a Lambda authorizer. */
   readonly jwt: JwtAuthorizerPlan | null;
+  /** claimguard/authorizer; null unless planned with `authorizer: 'lambda'` and a route is protected. */
+  readonly lambda: LambdaAuthorizerPlan | null;
   readonly routes: readonly PlannedRoute[];
 }
 
@@ -57,13 +76,27 @@ export interface PlanOptions {
    * the API is served from). When the policy pins one, this must equal it.
    */
   readonly issuer?: string;
+  /** Default `jwt`. With `lambda` the token is verified by the authorizer function (no issuer or audience needed here). */
+  readonly authorizer?: AuthorizerKind;
 }
 
 export function planDeployment(ir: PolicyIR, options: PlanOptions = {}): DeployPlan {
   const routes = ir.routes.map(policyRoute);
-  const jwt = routes.some((r) => r.authorizer) ? jwtPlan(ir, options.entryFile ?? null, options.issuer ?? null) : null;
-  if (options.authBasePath === undefined) return { jwt, routes };
-  return { jwt, routes: [...routes, ...authRoutes(ir, options.authBasePath)] };
+  const anyProtected = routes.some((r) => r.authorizer);
+  const lambdaMode = options.authorizer === 'lambda';
+  const jwt = anyProtected && !lambdaMode ? jwtPlan(ir, options.entryFile ?? null, options.issuer ?? null) : null;
+  const lambda = anyProtected && lambdaMode ? lambdaPlan(ir) : null;
+  if (options.authBasePath === undefined) return { jwt, lambda, routes };
+  return { jwt, lambda, routes: [...routes, ...authRoutes(ir, options.authBasePath)] };
+}
+
+function lambdaPlan(ir: PolicyIR): LambdaAuthorizerPlan {
+  return {
+    identitySource: [...SAFE_IDENTITY_SOURCES.httpApi],
+    resultTtlSeconds: authorizerCaching(ir).httpApi.seconds,
+    payloadFormatVersion: '2.0',
+    simpleResponses: true,
+  };
 }
 
 function policyRoute(route: IRRoute): PlannedRoute {

@@ -1,24 +1,51 @@
-// API Gateway events → the request part of the decision input (DESIGN §3), the Authorization
-// header values and the authorizer's claims map. Only shapes API Gateway really sends are read;
-// anything else is "unsupported" and the wrapper answers 500 without calling the handler.
-import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+// API Gateway and Lambda Function URL events → the request part of the decision input, the
+// Authorization header values and the authorizer's claims map. Only shapes AWS really sends are
+// read (docs/lambda-events.md); anything else is "unsupported" and the wrapper answers 500 without
+// calling the handler.
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer, LambdaFunctionURLEvent } from 'aws-lambda';
+import { fillTemplate, matchedPath, templateOf } from './path.js';
 
-/** The events `withAuthorization` accepts: HTTP API payload 2.0, and payload 1.0 (HTTP or REST API). */
-export type ApiGatewayEvent = APIGatewayProxyEventV2WithJWTAuthorizer | APIGatewayProxyEvent;
+/**
+ * The events `withAuthorization` accepts: HTTP API payload 2.0, payload 1.0 (HTTP or REST API),
+ * and Lambda Function URL requests (payload 2.0 without routes).
+ */
+export type ApiGatewayEvent = APIGatewayProxyEventV2WithJWTAuthorizer | APIGatewayProxyEvent | LambdaFunctionURLEvent;
 
 type Obj = Record<string, unknown>;
 const isObject = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 
+export interface EventOptions {
+  /** A custom domain's API mapping key as a path prefix (`/v1`), or `''`: see `normaliseBasePath`. */
+  readonly basePath: string;
+}
+
+const NO_OPTIONS: EventOptions = { basePath: '' };
+
 export interface RequestFacts {
   readonly payload: '2.0' | '1.0';
+  /**
+   * `function-url`: no API Gateway route, stage or authorizer stands in front; the path is matched
+   * by the policy alone. `authorizer`: a Lambda authorizer event (claimguard/authorizer): routed by
+   * API Gateway, its token checked by nobody yet.
+   */
+  readonly source: 'api-gateway' | 'function-url' | 'authorizer';
   readonly method: string;
+  /** The route API Gateway dispatched (`$default` included); null for a Function URL. */
   readonly routeKey: string | null;
+  /** The path API Gateway matched (stage, mapping key and one trailing slash removed, see path.ts). */
   readonly path: string;
   readonly pathParameters: Readonly<Record<string, string | undefined>> | null;
   /** Every Authorization header value found (any name casing, single- and multi-value maps). */
   readonly authorization: readonly string[];
-  /** The authorizer's claims map (strings as API Gateway sends them), or null when the route has no authorizer. */
+  /** The authorizer's claims map (strings as API Gateway sends them), or null when the route has no JWT authorizer. */
   readonly claims: Readonly<Record<string, unknown>> | null;
+  /** Why the event cannot be what API Gateway matched (payload 1.0 parameter values), or null. */
+  readonly inconsistent: string | null;
+  /**
+   * Payload 1.0 does not say whether the API's route was `ANY`: `METHOD resource` is the
+   * routeKey, and this (`ANY resource`) the dispatched route when the policy names only it.
+   */
+  readonly anyRouteKey: string | null;
 }
 
 export type EventFacts = RequestFacts | { readonly unsupported: string };
@@ -37,94 +64,82 @@ function authorizationValues(headers: unknown, out: string[]): void {
   }
 }
 
-/** Removes `/{stage}` from the front of a path when the stage is a named one (not `$default`). */
-function stripStage(path: string, stage: unknown): string {
-  if (typeof stage !== 'string' || stage === '' || stage === '$default') return path;
-  if (!path.startsWith('/') || !path.startsWith(stage, 1)) return path;
-  const rest = path.slice(stage.length + 1);
-  if (rest === '') return '/';
-  return rest.startsWith('/') ? rest : path;
-}
-
-const stringMap = (x: unknown): Record<string, string | undefined> | null => {
-  if (!isObject(x)) return null;
+const stringMap = (x: Obj): Record<string, string | undefined> | null => {
   for (const k in x) if (x[k] !== undefined && typeof x[k] !== 'string') return null;
   return x as Record<string, string | undefined>;
 };
 
-/** `{ orderId }`-style resource templates, split once per distinct resource (API Gateway has a fixed set). */
-type Template = readonly ({ readonly literal: string } | { readonly param: string })[];
-const templates = new Map<string, Template>();
-
-function template(resource: string): Template {
-  let t = templates.get(resource);
-  if (t === undefined) {
-    t = resource
-      .split('/')
-      .slice(1)
-      .map((s) => (s.startsWith('{') && s.endsWith('}') ? { param: s.slice(1, s.endsWith('+}') ? -2 : -1) } : { literal: s }));
-    if (templates.size < 10_000) templates.set(resource, t);
-  }
-  return t;
-}
-
 /**
- * Payload 1.0's `path` is not the path the route was matched on: on a REST API behind a custom
- * domain it carries the base-path mapping (`/v1/orders/42`), on an HTTP API with a named stage the
- * stage. The route API Gateway matched is `resource`, so the path is rebuilt from `resource` and
- * `pathParameters` (`/orders/{orderId}` + `{ orderId: "42" }` → `/orders/42`); null when a
- * parameter the template names is missing (an inconsistent event).
+ * `pathParameters` as sent: a map of strings, or null when absent — a missing field and `null`
+ * alike (serverless-offline sends `null` for a route without parameters); undefined when it is
+ * something else.
  */
-function pathFromResource(resource: string, params: Record<string, string | undefined> | null): string | null {
-  if (resource === '/') return '/';
-  let path = '';
-  for (const seg of template(resource)) {
-    if ('literal' in seg) path += `/${seg.literal}`;
-    else {
-      const v = params?.[seg.param];
-      if (typeof v !== 'string') return null;
-      path += `/${v}`;
-    }
-  }
-  return path;
+function pathParametersOf(e: Obj): Record<string, string | undefined> | null | undefined {
+  const p = e.pathParameters;
+  if (p === undefined || p === null) return null;
+  return isObject(p) ? (stringMap(p) ?? undefined) : undefined;
 }
 
-function fromV2(e: Obj, rc: Obj, http: Obj): EventFacts {
+/** A named stage (one that puts `/{stage}` in front of paths), or null for `$default` and none. */
+const namedStage = (stage: unknown): string | null =>
+  typeof stage === 'string' && stage !== '' && stage !== '$default' ? stage : null;
+
+/** Lambda Function URL endpoints: `https://<url-id>.lambda-url.<region>.on.aws`. */
+const FUNCTION_URL_DOMAIN = /\.lambda-url\.[a-z0-9-]+\.on\.aws$/;
+const isFunctionUrlDomain = (d: unknown): boolean => typeof d === 'string' && d.endsWith('.on.aws') && FUNCTION_URL_DOMAIN.test(d);
+
+function fromV2(e: Obj, rc: Obj, http: Obj, options: EventOptions): EventFacts {
   const method = http.method;
   const rawPath = e.rawPath;
   const routeKey = e.routeKey;
-  if (typeof method !== 'string' || typeof rawPath !== 'string' || typeof routeKey !== 'string') {
-    return { unsupported: 'payload 2.0 event without requestContext.http.method, rawPath or routeKey' };
+  if (typeof method !== 'string' || typeof rawPath !== 'string') {
+    return { unsupported: 'payload 2.0 event without requestContext.http.method or rawPath' };
   }
-  const pathParameters = e.pathParameters === undefined ? null : stringMap(e.pathParameters);
-  if (e.pathParameters !== undefined && pathParameters === null) return { unsupported: 'pathParameters is not a map of strings' };
+  if (routeKey !== undefined && typeof routeKey !== 'string') return { unsupported: 'payload 2.0 routeKey is not a string' };
+  const pathParameters = pathParametersOf(e);
+  if (pathParameters === undefined) return { unsupported: 'pathParameters is not a map of strings' };
   const authorization: string[] = [];
   authorizationValues(e.headers, authorization);
   const authorizer = rc.authorizer;
   const jwt = isObject(authorizer) ? authorizer.jwt : undefined;
   const claims = isObject(jwt) && isObject(jwt.claims) ? jwt.claims : null;
-  return { payload: '2.0', method, routeKey, path: stripStage(rawPath, rc.stage), pathParameters, authorization, claims };
+  if (routeKey === undefined || isFunctionUrlDomain(rc.domainName)) {
+    // Nothing routed this request: the path is the client's, as it came.
+    return { payload: '2.0', source: 'function-url', method, routeKey: null, path: rawPath, pathParameters, authorization, claims, inconsistent: null, anyRouteKey: null };
+  }
+  const path = matchedPath(rawPath, namedStage(rc.stage), options.basePath, templateOf(routeKey));
+  return { payload: '2.0', source: 'api-gateway', method, routeKey, path, pathParameters, authorization, claims, inconsistent: null, anyRouteKey: null };
 }
 
-function fromV1(e: Obj, rc: Obj): EventFacts {
+function fromV1(e: Obj, rc: Obj, options: EventOptions): EventFacts {
   const method = e.httpMethod;
   const resource = e.resource;
   if (typeof method !== 'string' || typeof resource !== 'string') {
     return { unsupported: 'payload 1.0 event without httpMethod or resource' };
   }
-  const pathParameters = e.pathParameters === null || e.pathParameters === undefined ? null : stringMap(e.pathParameters);
-  if (e.pathParameters != null && pathParameters === null) return { unsupported: 'pathParameters is not a map of strings' };
+  const pathParameters = pathParametersOf(e);
+  if (pathParameters === undefined) return { unsupported: 'pathParameters is not a map of strings' };
   let routeKey: string;
-  let path: string | null;
+  let path: string;
+  let inconsistent: string | null = null;
   if (resource === '$default') {
-    // HTTP API payload 1.0 on the `$default` route: there is no template, only the raw path.
+    // HTTP API payload 1.0 on the `$default` route: there is no template, only the client's path.
+    if (typeof e.path !== 'string') return { unsupported: 'payload 1.0 event on the $default route without path' };
     routeKey = '$default';
-    path = typeof e.path === 'string' ? stripStage(e.path, rc.stage) : null;
+    path = matchedPath(e.path, namedStage(rc.stage), options.basePath, null);
   } else {
     routeKey = `${method} ${resource}`;
-    path = resource.startsWith('/') ? pathFromResource(resource, pathParameters) : null;
+    const template = templateOf(`ANY ${resource}`);
+    if (template === null) return { unsupported: `payload 1.0 resource ${JSON.stringify(resource)} is not a route template` };
+    const filled = fillTemplate(template, pathParameters);
+    if ('missing' in filled) {
+      return { unsupported: `payload 1.0 resource ${JSON.stringify(resource)} names {${filled.missing}}, which pathParameters lacks` };
+    }
+    if ('inconsistent' in filled) {
+      inconsistent = filled.inconsistent;
+      path = resource;
+    } else path = filled.path;
   }
-  if (path === null) return { unsupported: `payload 1.0 resource ${JSON.stringify(resource)} does not fit its pathParameters` };
   // `headers` repeats the last value of `multiValueHeaders`: the multi-value map is the truth, and a
   // single-value entry it does not contain is one more header.
   const authorization: string[] = [];
@@ -134,21 +149,22 @@ function fromV1(e: Obj, rc: Obj): EventFacts {
   for (const v of single) if (!authorization.includes(v)) authorization.push(v);
   const authorizer = rc.authorizer;
   const claims = isObject(authorizer) && isObject(authorizer.claims) ? authorizer.claims : null;
-  return { payload: '1.0', method, routeKey, path, pathParameters, authorization, claims };
+  const anyRouteKey = routeKey === '$default' || method === 'ANY' ? null : `ANY ${resource}`;
+  return { payload: '1.0', source: 'api-gateway', method, routeKey, path, pathParameters, authorization, claims, inconsistent, anyRouteKey };
 }
 
-/** Reads the facts of an event, or says why it is not an API Gateway proxy event. */
-export function readEvent(event: unknown): EventFacts {
+/** Reads the facts of an event, or says why it is not an API Gateway or Function URL event. */
+export function readEvent(event: unknown, options: EventOptions = NO_OPTIONS): EventFacts {
   if (!isObject(event)) return { unsupported: 'event is not an object' };
   const rc = event.requestContext;
   if (!isObject(rc)) return { unsupported: 'event has no requestContext' };
   if (event.version === '2.0') {
     const http = rc.http;
     if (!isObject(http)) return { unsupported: 'payload 2.0 event without requestContext.http' };
-    return fromV2(event, rc, http);
+    return fromV2(event, rc, http, options);
   }
   if (event.version === undefined || event.version === '1.0') {
-    if (typeof event.httpMethod === 'string') return fromV1(event, rc);
+    if (typeof event.httpMethod === 'string') return fromV1(event, rc, options);
   }
   return { unsupported: `not an API Gateway proxy event (version ${JSON.stringify(event.version)})` };
 }

@@ -11,13 +11,14 @@ import type { ClaimguardResponse } from './response.js';
 export type { AuthorizationOptions, AuthorizedDecision, AuthorizationOutcome, Authorize } from './authorize.js';
 export { createAuthorize, DEFAULT_BUNDLE } from './authorize.js';
 export type { ApiGatewayEvent } from './event.js';
-export type { DecisionLogEntry, DecisionLogOptions } from './log.js';
+export type { DecisionLogEntry, DecisionLogOptions, WrapperCode } from './log.js';
 export type { ClaimguardResponse } from './response.js';
 export type { TokenErrorCode } from './token.js';
-export type { VerifyOptions } from './verify.js';
+export { KeySetError, type KeySetErrorCode, type VerifyOptions } from './verify.js';
 // The loader itself, so handlers can share one bundle (`authorizer`) without importing the compiler.
 export { loadBundle, type Authorizer, type LoadBundleOptions } from '../runtime/load-bundle.js';
 export { RuntimeError, type RuntimeErrorCode } from '../runtime/errors.js';
+export { ClaimguardError } from '../errors.js';
 export type { Decision, DecisionInput, Reason, ReasonCode } from '../decision/types.js';
 
 /** A handler that runs only on allow, with the decision (and the token it was made on). */
@@ -31,11 +32,14 @@ export type AuthorizedHandler<E extends ApiGatewayEvent, R> = (
 export type WrappedHandler<E extends ApiGatewayEvent, R> = (event: E, context: Context) => Promise<R | ClaimguardResponse>;
 
 /**
- * Wraps an API Gateway (payload 2.0 or 1.0) handler: loads the bundle once per cold start, builds
- * the decision input from the event, and calls the handler only on allow. A deny is answered here
- * (401 `{"message":"unauthorised"}`, 403 `{"message":"invalid claim","claimValidationErrors":[…]}`);
- * any fault (unsupported event, bundle missing or corrupt, evaluation error) is a 500
- * `{"message":"internal error"}` and the handler is not called. Errors the handler throws propagate.
+ * Wraps an API Gateway (payload 2.0 or 1.0) or Lambda Function URL handler: loads the bundle once
+ * per cold start, builds the decision input from the event, and calls the handler only on allow.
+ * A deny is answered here: 401 `{"message":"unauthorised"}` where a session refresh cures it, 403
+ * `{"message":"invalid claim","claimValidationErrors":[…]}` for failed claims, 403
+ * `{"message":"forbidden"}` for other refusals. Any fault (unsupported event, a token no authorizer
+ * or `verify` checked on a protected route, a Function URL without `verify`, bundle missing or
+ * corrupt, evaluation error) is a 500 `{"message":"internal error"}` and the handler is not
+ * called. Errors the handler throws propagate. See docs/lambda-events.md.
  */
 export function withAuthorization<
   E extends ApiGatewayEvent = ApiGatewayEvent,

@@ -2,14 +2,17 @@
 // authorizer already checked the signature), and cross-checked against the authorizer's claims
 // map so that a header the authorizer did not see cannot smuggle claims in.
 
-/** Why a token was refused. Each one is a 401 and is logged under this code. */
+/**
+ * Why a token was refused. Each is logged under this code; every one but TOKEN_UNVERIFIED is a
+ * 401, which the SuperTokens frontend answers by refreshing the session (a fresh token cures it).
+ */
 export type TokenErrorCode =
   | 'TOKEN_MULTIPLE' // more than one Authorization header (or a comma-joined value)
   | 'TOKEN_TOO_LARGE' // the header is longer than `maxTokenBytes`
-  | 'TOKEN_MALFORMED' // not three base64url segments, or a payload that is not a JSON object
+  | 'TOKEN_MALFORMED' // not three base64url segments, a header or payload that is not a JSON object, or nested too deep
   | 'TOKEN_CLAIMS_MISMATCH' // sub / iat / exp / sessionHandle differ from the authorizer's claims
-  | 'TOKEN_UNVERIFIED' // a token on a protected route that no authorizer (and no `verify`) checked
-  | 'TOKEN_SIGNATURE_INVALID'; // `verify` is set and jose refused the token
+  | 'TOKEN_UNVERIFIED' // a token on a protected route that no authorizer (and no `verify`) checked: a 500, no refresh cures it
+  | 'TOKEN_SIGNATURE_INVALID'; // `verify` is set and jose refused the token (signature, expiry, issuer, audience)
 
 /** A refusal (not thrown: returned, so a payload can never be mistaken for one). */
 export class TokenError {
@@ -65,27 +68,122 @@ function base64url(segment: string): Buffer | null {
 }
 
 /**
- * The decoded payload of a compact JWS, or why not. No signature check here: the signature
- * segment must only be present (the authorizer, or `verify`, checked it).
+ * Deepest nesting of objects and arrays accepted in a token payload (the payload object itself is
+ * level 1). SuperTokens payloads are 3 levels deep (`st-mfa.c`); the decision input wraps the
+ * token one level further, far below the policy module's 1,000-level input limit, so a deeper
+ * token is refused here as malformed before anything serializes or walks it recursively.
  */
-export function decodePayload(token: string): TokenPayload | TokenError {
+export const MAX_TOKEN_DEPTH = 64;
+
+/** Whether the text opens at most `max` objects and arrays in all (then it cannot nest deeper); native scans. */
+function opensAtMost(text: string, max: number): boolean {
+  let n = 0;
+  for (const open of ['{', '[']) {
+    for (let i = text.indexOf(open); i !== -1; i = text.indexOf(open, i + 1)) if (++n > max) return false;
+  }
+  return true;
+}
+
+/** Whether JSON text nests objects/arrays deeper than `max`: one pass, no recursion (any depth costs the same stack). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  if (opensAtMost(text, max)) return false; // every real token: a few brackets, counted without a per-character loop
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* backslash: skip the escaped unit */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
+  }
+  return false;
+}
+
+/** A decoded token: its payload, and the SuperTokens access-token version its header names. */
+export interface DecodedToken {
+  readonly payload: TokenPayload;
+  /**
+   * The header's `version` as SuperTokens reads it (`"5"` → 5; absent → 3, the version before
+   * headers named one); NaN when it is not a decimal string.
+   */
+  readonly version: number;
+}
+
+function jsonObject(bytes: Buffer): Record<string, unknown> | 'not-json' | 'too-deep' | 'not-object' {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return 'not-json';
+  }
+  if (nestsDeeperThan(text, MAX_TOKEN_DEPTH)) return 'too-deep';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'not-json';
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : 'not-object';
+}
+
+/**
+ * The decoded header and payload of a compact JWS, or why not. No signature check here: the
+ * signature segment must only be present (the authorizer, or `verify`, checked it).
+ */
+export function decodeToken(token: string): DecodedToken | TokenError {
   const first = token.indexOf('.');
   const second = first < 0 ? -1 : token.indexOf('.', first + 1);
   if (second < 0 || second === token.length - 1 || token.indexOf('.', second + 1) >= 0) {
     return error('TOKEN_MALFORMED', 'token is not three dot-separated segments');
   }
-  const payload = base64url(token.slice(first + 1, second));
-  if (payload === null || base64url(token.slice(0, first)) === null) return error('TOKEN_MALFORMED', 'token segment is not base64url');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(utf8.decode(payload));
-  } catch {
-    return error('TOKEN_MALFORMED', 'token payload is not UTF-8 JSON');
+  const payloadBytes = base64url(token.slice(first + 1, second));
+  if (payloadBytes === null) return error('TOKEN_MALFORMED', 'token segment is not base64url');
+  const version = headerVersion(token.slice(0, first));
+  if (version === null) return error('TOKEN_MALFORMED', 'token header is not a base64url JSON object');
+  const payload = jsonObject(payloadBytes);
+  if (payload === 'too-deep') return error('TOKEN_MALFORMED', `token payload nests deeper than ${MAX_TOKEN_DEPTH} levels`);
+  if (payload === 'not-json') return error('TOKEN_MALFORMED', 'token payload is not UTF-8 JSON');
+  if (payload === 'not-object') return error('TOKEN_MALFORMED', 'token payload is not a JSON object');
+  return { payload, version };
+}
+
+/** Header segment → its version (null: malformed). An issuer signs with a handful of keys, so a few headers recur. */
+const headerVersions = new Map<string, number | null>();
+
+function headerVersion(segment: string): number | null {
+  let version = headerVersions.get(segment);
+  if (version !== undefined) return version;
+  const bytes = base64url(segment);
+  const header = bytes === null ? 'not-json' : jsonObject(bytes);
+  if (typeof header === 'string') version = null;
+  else {
+    const v = header.version;
+    version = v === undefined ? 3 : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return error('TOKEN_MALFORMED', 'token payload is not a JSON object');
-  }
-  return parsed as TokenPayload;
+  if (headerVersions.size < 64) headerVersions.set(segment, version);
+  return version;
+}
+
+/** The decoded payload alone (see `decodeToken`). */
+export function decodePayload(token: string): TokenPayload | TokenError {
+  const decoded = decodeToken(token);
+  return decoded instanceof TokenError ? decoded : decoded.payload;
+}
+
+/** SuperTokens' tenant for tokens that do not carry one (supertokens-node `DEFAULT_TENANT_ID`). */
+export const DEFAULT_TENANT = 'public';
+
+/**
+ * The payload as SuperTokens reads it: access tokens before version 4 have no `tId`, and
+ * supertokens-node puts every such session in the tenant `public` (whatever the payload says).
+ * Newer tokens are returned as they are.
+ */
+export function withTenant(payload: TokenPayload, version: number): TokenPayload {
+  if (!(version < 4) || payload.tId === DEFAULT_TENANT) return payload;
+  return { ...payload, tId: DEFAULT_TENANT };
 }
 
 /** The claims both sides must agree on: all scalars, so API Gateway reports them faithfully. */

@@ -1,7 +1,10 @@
-// Optional signature verification with jose, for routes where the Lambda should not rely on the
-// API Gateway authorizer alone (defence in depth, function URLs, local runs). The key set is
-// created once per cold start; jose is imported only when verification is configured.
-import type { JSONWebKeySet } from 'jose';
+// Signature verification with jose: optional for withAuthorization (defence in depth, function
+// URLs, local runs), required by the Lambda authorizer. The key set is created once per cold start
+// and a remote one is fetched right away; jose is imported only when verification is configured.
+// A key set that cannot be fetched or used is a KeySetError (500), never a token refusal: no
+// refreshed token could cure it (docs/authorizer.md, "Keys").
+import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
+import { ClaimguardError } from '../errors.js';
 
 export interface VerifyOptions {
   /** A local JWKS (e.g. pinned keys). Exactly one of `jwks` / `jwksUrl`. */
@@ -18,6 +21,26 @@ export interface VerifyOptions {
 
 export type Verifier = (token: string, now: number) => Promise<Record<string, unknown>>;
 
+export type KeySetErrorCode = 'JWKS_UNAVAILABLE';
+
+/** The JWKS could not be fetched (network, timeout, not 200) or is not a usable key set. */
+export class KeySetError extends ClaimguardError<KeySetErrorCode> {
+  override readonly name = 'KeySetError';
+}
+
+/**
+ * How jose's remote key set is kept (`createRemoteJWKSet` options; its own defaults are a 10 min
+ * cache, a 30 s cooldown and a 5 s timeout).
+ */
+export const JWKS_SETTINGS = {
+  /** Fetched once per cold start and kept: a key the issuer still lists never needs a refetch. */
+  cacheMaxAge: Number.POSITIVE_INFINITY,
+  /** A token whose `kid` the set lacks refetches it (key rotation), at most once per 30 s. */
+  cooldownDuration: 30_000,
+  /** The longest one fetch may take before the request fails (500). */
+  timeoutDuration: 5_000,
+} as const;
+
 /** Throws a TypeError for options that can never verify anything. */
 export function checkVerifyOptions(options: VerifyOptions): void {
   if ((options.jwks === undefined) === (options.jwksUrl === undefined)) {
@@ -31,15 +54,33 @@ export function checkVerifyOptions(options: VerifyOptions): void {
 export async function createVerifier(options: VerifyOptions): Promise<Verifier> {
   checkVerifyOptions(options);
   const jose = await import('jose');
-  const keys =
-    options.jwks !== undefined
-      ? jose.createLocalJWKSet(options.jwks)
-      : jose.createRemoteJWKSet(new URL(options.jwksUrl!));
+  let keys: JWTVerifyGetKey;
+  let source: string;
+  if (options.jwks !== undefined) {
+    keys = jose.createLocalJWKSet(options.jwks);
+    source = 'the local JWKS';
+  } else {
+    const remote = jose.createRemoteJWKSet(new URL(options.jwksUrl!), { ...JWKS_SETTINGS });
+    // Fetched during the cold start, beside the bundle. A failure is not kept: the first
+    // verification fetches again.
+    remote.reload().catch(() => {});
+    keys = remote;
+    source = `the JWKS at ${String(options.jwksUrl)}`;
+  }
+  const selectKey: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await keys(header, token);
+    } catch (e) {
+      // The token names no key (or several) of a set that is there: the token's problem, a 401.
+      if (e instanceof jose.errors.JWKSNoMatchingKey || e instanceof jose.errors.JWKSMultipleMatchingKeys) throw e;
+      throw new KeySetError('JWKS_UNAVAILABLE', `${source} cannot be used: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  };
   const issuer = typeof options.issuer === 'string' ? options.issuer : [...options.issuer];
   const audience = typeof options.audience === 'string' ? options.audience : [...options.audience];
   const algorithms = [...(options.algorithms ?? ['RS256'])];
   return async (token, now) => {
-    const { payload } = await jose.jwtVerify(token, keys, { issuer, audience, algorithms, currentDate: new Date(now) });
+    const { payload } = await jose.jwtVerify(token, selectKey, { issuer, audience, algorithms, currentDate: new Date(now) });
     return payload as Record<string, unknown>;
   };
 }

@@ -2,6 +2,7 @@
 // Callers (the CLI, editors, CI annotations) switch on `code`; never rename one, only add.
 
 /** Every code a policy load can report. Warnings use the same union. */
+import { ClaimguardError } from '../errors.js';
 export type PolicyErrorCode =
   // Reading files
   | 'FILE_NOT_FOUND'
@@ -59,9 +60,8 @@ export interface PolicyErrorJson {
   readonly severity: Severity;
 }
 
-export class PolicyError extends Error {
+export class PolicyError extends ClaimguardError<PolicyErrorCode> {
   override readonly name = 'PolicyError';
-  readonly code: PolicyErrorCode;
   readonly file: string;
   readonly line: number;
   readonly col: number;
@@ -69,8 +69,7 @@ export class PolicyError extends Error {
   readonly sourceLine: string | null;
 
   constructor(init: PolicyErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.code = init.code;
+    super(init.code, init.message, init);
     this.file = init.file;
     this.line = init.line;
     this.col = init.col;

@@ -10,7 +10,9 @@ export interface SourceLocation {
   readonly col: number;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
+/** The methods a route key may name, `ANY` last (the compiled table's method slots follow this order). */
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export type Segment =
   | { readonly kind: 'literal'; readonly value: string }

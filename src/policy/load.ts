@@ -1,8 +1,8 @@
 // loadPolicy: entry file + included rule files → PolicyIR, or every problem in every file.
 // Nothing here throws for a bad policy; each problem is a positioned PolicyError.
 import { dirname, relative, resolve, sep } from 'node:path';
-import { glob } from 'tinyglobby';
 import type { EntryDocument, RuleDocument } from './document.js';
+import { byPath, filesMatching } from './globs.js';
 import { findDuplicateKeys } from './duplicates.js';
 import { sortProblems, type PolicyError } from './errors.js';
 import type { PolicyIR } from './ir.js';
@@ -109,20 +109,18 @@ async function resolveIncludes(entry: SourceFile, entryDir: string, entryPath: s
   const found = new Set<string>();
   for (const [i, pattern] of include.entries()) {
     if (typeof pattern !== 'string' || pattern === '') continue; // the schema reports these
-    let matches: string[];
-    try {
-      matches = await glob(pattern, { cwd: entryDir, absolute: true, onlyFiles: true, expandDirectories: false });
-    } catch (cause) {
-      const why = cause instanceof Error ? `: ${cause.message}` : '';
-      problems.push(problemAtPath(entry, ['include', i], 'VALUE_INVALID', `include glob "${pattern}" is not a valid glob${why}`));
+    const match = await filesMatching(pattern, entryDir);
+    if (!match.ok) {
+      problems.push(problemAtPath(entry, ['include', i], 'VALUE_INVALID', `include glob ${match.message}`));
       continue;
     }
-    const rules = matches.map((m) => resolve(m)).filter((m) => m !== entryPath && !TEST_SUITE.test(m));
+    const matches = match.files;
+    const rules = matches.filter((m) => m !== entryPath && !TEST_SUITE.test(m));
     if (rules.length === 0) {
       const tests = matches.length > rules.length ? ' (only test suites or the entry file itself)' : '';
       problems.push(problemAtPath(entry, ['include', i], 'INCLUDE_NO_MATCH', `include glob "${pattern}" matches no rule file${tests}`));
     }
     for (const r of rules) found.add(r);
   }
-  return [...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...found].sort(byPath);
 }

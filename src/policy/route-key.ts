@@ -1,9 +1,9 @@
 // Route keys in API Gateway HTTP API syntax: `METHOD /literal/{param}/{greedy+}` or `$default`.
 // Anything a request path could never match, or that API Gateway would read differently, is refused
 // here, so the evaluator and the compiler only ever see well-formed templates.
-import type { HttpMethod, Segment } from './ir.js';
+import { HTTP_METHODS, type HttpMethod, type Segment } from './ir.js';
 
-export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
+export { HTTP_METHODS };
 
 export const DEFAULT_ROUTE_KEY = '$default';
 

@@ -3,6 +3,7 @@
 // REF:path` for each) into a temporary directory laid out as the repository is, and loaded from
 // there with the ordinary loader. So `include:` globs resolve at that ref exactly as they would
 // in a checkout of it, with the same glob rules, and file names read as in the working tree.
+import { ClaimguardError } from '../errors.js';
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,14 +14,10 @@ import { loadPolicy, type LoadResult } from '../policy/load.js';
 
 const run = promisify(execFile);
 
-export class GitError extends Error {
-  override readonly name = 'GitError';
-  readonly code: 'NOT_A_REPOSITORY' | 'REF_UNKNOWN' | 'FILE_NOT_AT_REF' | 'GIT_FAILED';
+export type GitErrorCode = 'NOT_A_REPOSITORY' | 'REF_UNKNOWN' | 'FILE_NOT_AT_REF' | 'GIT_FAILED';
 
-  constructor(code: GitError['code'], message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
+export class GitError extends ClaimguardError<GitErrorCode> {
+  override readonly name = 'GitError';
 }
 
 async function git(cwd: string, args: readonly string[]): Promise<string> {

@@ -1,5 +1,6 @@
 // Errors of the runtime path (bundle → decision). A caller switches on `code`; every one of them
 // means "no decision": the Lambda wrapper answers 500 and never calls the handler.
+import { ClaimguardError } from '../errors.js';
 import type { BundleErrorCode } from '../bundle/errors.js';
 
 export type RuntimeErrorCode =
@@ -12,12 +13,6 @@ export type RuntimeErrorCode =
   | 'WASM_LOAD_FAILED'
   | 'DECISION_FAILED';
 
-export class RuntimeError extends Error {
+export class RuntimeError extends ClaimguardError<RuntimeErrorCode> {
   override readonly name = 'RuntimeError';
-  readonly code: RuntimeErrorCode;
-
-  constructor(code: RuntimeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -1,14 +1,8 @@
 // The one error family of claimguard/supertokens.
 
+import { ClaimguardError } from '../errors.js';
 export type AuthConfigErrorCode = 'AUTH_CONFIG_MISSING' | 'POLICY_INVALID' | 'POLICY_AUDIENCE_MISSING' | 'SUPERTOKENS_MISSING';
 
-export class AuthConfigError extends Error {
+export class AuthConfigError extends ClaimguardError<AuthConfigErrorCode> {
   override readonly name = 'AuthConfigError';
-  constructor(
-    readonly code: AuthConfigErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

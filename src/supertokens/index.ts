@@ -23,6 +23,7 @@ export type AppInfo = SuperTokensConfig['appInfo'];
 export type RecipeListFunction = SuperTokensConfig['recipeList'][number];
 
 export { AuthConfigError, type AuthConfigErrorCode } from './errors.js';
+export { ClaimguardError } from '../errors.js';
 
 // An optional peer dependency: importing this module without supertokens-node installed throws
 // AuthConfigError('SUPERTOKENS_MISSING') naming what to install.

@@ -3,6 +3,7 @@
 // only show up later as a puzzling CLAIM_INVALID deny in some case, so it is refused where it is
 // written. Cases and inline tokens may still carry malformed claims on purpose (to test denials).
 import type { Claims } from './suite.js';
+import { isObject } from '../util/json.js';
 
 export interface ShapeProblem {
   /** Key path inside the token payload (`['st-role', 'v']`). */
@@ -12,7 +13,7 @@ export interface ShapeProblem {
 
 type Json = { readonly [key: string]: unknown };
 
-const isMap = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isMap = isObject as (x: unknown) => x is Json;
 const isNumber = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
 const isStringList = (x: unknown): boolean => Array.isArray(x) && x.every((s) => typeof s === 'string');
 const show = (x: unknown): string => (x === undefined ? 'nothing' : JSON.stringify(x));

@@ -1,6 +1,7 @@
 // Test-suite problems: same shape and printing as PolicyError (`file:line:col: error CODE: message`,
 // the source line, a `^`), with the suite's own closed union of codes. Positions come from the
 // policy loader's YAML source helpers (src/policy/source.ts), so both point the same way.
+import { ClaimguardError } from '../errors.js';
 import { formatPositioned, type PolicyError } from '../policy/errors.js';
 import { positionOf, sourceLineAt, offsetOf, type DataPath, type SourceFile } from '../policy/source.js';
 
@@ -40,9 +41,8 @@ export interface SuiteErrorInit {
   readonly cause?: unknown;
 }
 
-export class SuiteError extends Error {
+export class SuiteError extends ClaimguardError<SuiteErrorCode> {
   override readonly name = 'SuiteError';
-  readonly code: SuiteErrorCode;
   readonly file: string;
   readonly line: number;
   readonly col: number;
@@ -50,8 +50,7 @@ export class SuiteError extends Error {
   readonly sourceLine: string | null;
 
   constructor(init: SuiteErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.code = init.code;
+    super(init.code, init.message, init);
     this.file = init.file;
     this.line = init.line;
     this.col = init.col;

@@ -3,13 +3,14 @@
 // load fails once (like loadPolicy). Requests are checked against the policy's routes here, so a
 // case aimed at a route that does not exist is a suite error, not a silent deny.
 import { dirname, relative, resolve, sep } from 'node:path';
-import { glob } from 'tinyglobby';
+import { byPath, filesMatching } from '../policy/globs.js';
 import { findDuplicateKeys } from '../policy/duplicates.js';
 import type { PolicyIR, SourceLocation } from '../policy/ir.js';
 import { readPolicyFile } from '../policy/read.js';
 import { offsetOf, parseSource, positionOf, type DataPath, type SourceFile } from '../policy/source.js';
 import { sortSuiteErrors, SuiteError, suiteErrorAt } from './errors.js';
 import { parseExpectation } from './expect.js';
+import { isObject as isMap } from '../util/json.js';
 import { applyLayer, PrincipalRegistry, unknownPrincipal } from './principals.js';
 import { methodProblem, parseRequestLine, routeProblem } from './request.js';
 import { validateSuite } from './suite-schema.js';
@@ -102,7 +103,8 @@ function dedupe(errors: readonly SuiteError[]): SuiteError[] {
 
 /** Default suites plus the entry's `tests:` globs; a `tests:` glob that matches nothing is an error. */
 async function discover(entryPath: string, entryName: string, entryDir: string, errors: SuiteError[]): Promise<string[]> {
-  const found = new Set<string>(await glob(DEFAULT_SUITES, { cwd: entryDir, absolute: true, onlyFiles: true }));
+  const defaults = await filesMatching(DEFAULT_SUITES, entryDir);
+  const found = new Set<string>(defaults.ok ? defaults.files : []);
   const read = await readPolicyFile(entryPath, entryName);
   if (read.ok) {
     const entry = parseSource(entryName, read.text).file;
@@ -110,12 +112,9 @@ async function discover(entryPath: string, entryName: string, entryDir: string, 
     if (Array.isArray(tests)) {
       for (const [i, pattern] of tests.entries()) {
         if (typeof pattern !== 'string' || pattern === '') continue; // the policy schema reports these
-        let matches: string[] = [];
-        try {
-          matches = await glob(pattern, { cwd: entryDir, absolute: true, onlyFiles: true, expandDirectories: false });
-        } catch {
-          // an invalid glob matches nothing
-        }
+        // An invalid glob matches nothing (the policy's own check reports it as such).
+        const match = await filesMatching(pattern, entryDir);
+        const matches = match.ok ? match.files : [];
         if (matches.length === 0) {
           errors.push(suiteErrorAt(entry, ['tests', i], 'TESTS_NO_MATCH', `tests glob "${pattern}" matches no file`));
         }
@@ -123,10 +122,9 @@ async function discover(entryPath: string, entryName: string, entryDir: string, 
       }
     }
   }
-  return [...found].map((m) => resolve(m)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...found].sort(byPath);
 }
 
-const isMap = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 async function parseSuiteFile(abs: string, name: string, errors: SuiteError[]): Promise<Parsed | null> {
   const read = await readPolicyFile(abs, name);

@@ -8,10 +8,11 @@ import { claimShapeProblems } from './claim-shapes.js';
 import { suiteErrorAt, type SuiteError } from './errors.js';
 import { ANONYMOUS, type Claims, type PrincipalDocument } from './suite.js';
 import { claimTime, TIME_SUGAR_HELP } from './time.js';
+import { isObject } from '../util/json.js';
 
 type Json = { [key: string]: unknown };
 
-const isMap = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isMap = isObject as (x: unknown) => x is Json;
 
 /** Where a payload layer was written, for errors. */
 export interface LayerSource {

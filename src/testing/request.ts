@@ -1,4 +1,4 @@
-// From a case to decision inputs (DESIGN §3). A case without a pinned routeKey runs twice:
+// From a case to decision inputs (docs/decision.md). A case without a pinned routeKey runs twice:
 //  - by path: { method, path } only, so the bundle's own route index picks the route and captures
 //    the parameters (the part of the artifact most worth testing: ranking, greedy, ANY, $default);
 //  - as API Gateway sends it: routeKey = the policy route API Gateway would select for that path

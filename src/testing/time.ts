@@ -42,7 +42,7 @@ export function caseTime(value: unknown, suiteNow: number): number | null {
 export type TimeUnit = 'ms' | 's';
 
 /**
- * The unit a claim position holds times in, from SuperTokens' claim shapes (reference/claims.md),
+ * The unit a claim position holds times in, from SuperTokens' claim shapes (docs/policy-language.md),
  * or null when it is not a known time field. `path` is the key path inside the token payload.
  */
 export function unitAt(path: readonly string[]): TimeUnit | null {

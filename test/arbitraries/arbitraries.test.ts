@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/decision/evaluate.js';
 import type { ReasonCode } from '../../src/decision/types.js';
 import type { Check, PolicyIR } from '../../src/policy/ir.js';
-import { breathe } from '../support/breathe.js';
+import { assertChunked, breathe } from '../support/breathe.js';
 import { arbCase, arbCases, arbPolicyIR, paramNamesOf, templateShape, vocab } from './index.js';
 
 const PARAM_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
@@ -100,8 +100,8 @@ function checkJson(x: unknown): void {
 }
 
 describe('arbPolicyIR', () => {
-  it('produces IRs the loader could produce', () => {
-    fc.assert(fc.property(arbPolicyIR(), checkIR), { numRuns: 150 });
+  it('produces IRs the loader could produce', async () => {
+    await assertChunked(fc.property(arbPolicyIR(), checkIR), { numRuns: 150 }, 25);
   });
 
   it('produces JSON-serializable IRs', () => {
@@ -110,15 +110,22 @@ describe('arbPolicyIR', () => {
 });
 
 describe('arbInputFor', () => {
-  it('produces plain JSON documents', () => {
-    fc.assert(fc.property(arbCase(), ({ input }) => checkJson(input)), { numRuns: 300 });
+  it('produces plain JSON documents', async () => {
+    await assertChunked(fc.property(arbCase(), ({ input }) => checkJson(input)), { numRuns: 300 }, 50);
   });
 
   it('reaches every outcome of the evaluator (fixed seed)', async () => {
     const seen = new Set<string>();
     let protectedAllow = 0;
     let protectedDeny = 0;
-    const cases = fc.sample(arbCases({ min: 8, max: 8 }), { numRuns: 400, seed: 20240405 }).flatMap(({ ir, inputs }) => inputs.map((input) => ({ ir, input })));
+    // A fixed corpus, sampled in slices with a turn of the event loop between them.
+    const cases: { ir: PolicyIR; input: unknown }[] = [];
+    for (let slice = 0; slice < 8; slice++) {
+      for (const { ir, inputs } of fc.sample(arbCases({ min: 8, max: 8 }), { numRuns: 50, seed: 20240405 + slice })) {
+        for (const input of inputs) cases.push({ ir, input });
+      }
+      await breathe();
+    }
     for (const { ir, input } of cases) {
       await breathe();
       const e = evaluate(ir, input);

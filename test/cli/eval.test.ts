@@ -6,7 +6,7 @@ import { fakeIo } from './fake-io.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
-// DESIGN §3's example input against the sample policy.
+// docs/decision.md's example input against the sample policy.
 const designInput = {
   request: { method: 'DELETE', routeKey: 'DELETE /orders/{orderId}', path: '/orders/42', pathParameters: { orderId: '42' } },
   token: { sub: 'u1', aud: 'jwtAuthorizers', 'st-role': { v: ['admin'], t: 1712345678901 } },

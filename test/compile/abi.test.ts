@@ -1,4 +1,4 @@
-// The runtime against the OPA Wasm ABI (reference/opa-wasm-abi.md) and the official JS SDK,
+// The runtime against the OPA Wasm ABI (docs/runtime.md) and the official JS SDK,
 // loaded exactly like a host loads it. Uses the stub policy (entrypoint 0: {"stub":true,"input":…},
 // entrypoint 1: the input itself), so these tests pin the runtime, not the policy.
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,9 @@
 // Differential property: on the hand-written policies of decide-fixtures.ts, the wasm module and
 // the reference evaluator decide alike for generated inputs: any JSON in any field, paths from a
 // pool of awkward segments, route keys from the policy and beside it, claims of every shape.
-// (The broad differential over generated policies lives with the arbitraries in test/arbitraries.)
+// The module here is the debug build (runtime-harness.ts): the runtime's invariant assertions run
+// on every input, and one failing aborts the evaluation. (The broad differential over generated
+// policies, through the shipped artifact, is differential.property.test.ts.)
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PolicyIR } from '../../src/policy/ir.js';
@@ -59,8 +61,8 @@ describe.each([
   ['finer', finer],
   ['checks', checksPolicy],
 ] as const)('wasm = reference on generated inputs: %s policy', (_name, ir) => {
-  const wasm = compileIR(ir);
-  it('decision and allow entrypoints', () => {
+  const wasm = compileIR(ir, { debug: true });
+  it('decision and allow entrypoints (debug build: invariants checked)', () => {
     fc.assert(
       fc.property(arbInput(ir), (doc) => {
         const want = referenceDecision(ir, asSent(doc));

@@ -1,11 +1,17 @@
 // The wasm module against the reference evaluator on hand-picked tricky inputs: input refusal,
 // path canonical form, route ranking and parameters, and every check kind over claim values of
-// every JSON type. Each row must decide exactly as src/decision does (after the SDK's JSON trip).
+// every JSON type. Each row must decide exactly as src/decision does (after the SDK's JSON trip),
+// in the shipped runtime and in the debug build (whose invariant assertions abort on a violation).
 import { describe, expect, it } from 'vitest';
 import { breathe } from '../support/breathe.js';
 import { input } from '../support/ir-builders.js';
 import { NOW, checkRoutes, checksPolicy, finer, routing, values } from './decide-fixtures.js';
 import { asSent, compileIR, referenceDecision } from './policy-wasm.js';
+
+const BUILDS = [
+  ['shipped', false],
+  ['debug', true],
+] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Routing
@@ -117,8 +123,8 @@ const routingRows: [string, unknown][] = [
   ['long path', input('GET', '/' + Array.from({ length: 2000 }, (_, i) => `s${i}`).join('/'), { now: NOW, token: tok })],
 ];
 
-describe('routing and input refusal: wasm = reference', () => {
-  const wasm = compileIR(routing);
+describe.each(BUILDS)('routing and input refusal: wasm = reference (%s build)', (_build, debug) => {
+  const wasm = compileIR(routing, { debug });
   it.each(routingRows)('%s', (_name, doc) => {
     const sent = asSent(doc);
     expect(wasm.decide(doc)).toEqual(referenceDecision(routing, sent));
@@ -168,8 +174,8 @@ const finerRows: [string, unknown][] = [
   ['$default routeKey, no path match: fallback', input('POST', '/x', { routeKey: '$default', now: NOW, token: t })],
 ];
 
-describe('routeKey against the best path match: wasm = reference', () => {
-  const wasm = compileIR(finer);
+describe.each(BUILDS)('routeKey against the best path match: wasm = reference (%s build)', (_build, debug) => {
+  const wasm = compileIR(finer, { debug });
   it.each(finerRows)('%s', (_name, doc) => {
     expect(JSON.stringify(wasm.decide(doc))).toBe(JSON.stringify(referenceDecision(finer, asSent(doc))));
   });
@@ -185,8 +191,8 @@ const tokensFor = (claim: string): Record<string, unknown>[] => [
 
 const CLAIMS = ['aud', 'iss', 'st-ev', 'st-role', 'st-perm', 'st-mfa', 'tId', 'sub', 'x'];
 
-describe('checks: wasm = reference for every claim shape', () => {
-  const wasm = compileIR(checksPolicy);
+describe.each(BUILDS)('checks: wasm = reference for every claim shape (%s build)', (_build, debug) => {
+  const wasm = compileIR(checksPolicy, { debug });
   it.each(checkRoutes.map(([name]) => name))('%s', (name) => {
     let n = 0;
     for (const claim of CLAIMS) {

@@ -1,8 +1,9 @@
-// The main correctness test (DESIGN §4): for generated policies (test/arbitraries: random routes,
-// params, greedy segments, ANY, $default, every requirement kind, nested anyOf) and generated
-// inputs aimed at them, the shipped artifact — buildBundle → tar.gz → loadBundle (readBundle,
-// manifest and revision checks, the official SDK's loadPolicySync) — decides exactly like the
-// reference evaluator: the decision deep-equals JSON.parse(JSON.stringify(decide(ir, input))) (key
+// The main correctness test (docs/decision.md: the module agrees with the reference evaluator):
+// for generated policies (test/arbitraries: random routes, params, greedy segments, ANY,
+// $default, every requirement kind, nested anyOf) and generated inputs aimed at them, the
+// shipped artifact — buildBundle → tar.gz → loadBundle (readBundle, manifest and revision
+// checks, the official SDK's loadPolicySync) — decides exactly like the reference evaluator: the
+// decision deep-equals JSON.parse(JSON.stringify(decide(ir, input))) (key
 // order included), and the allow entrypoint equals decision.allow.
 //
 // Each generated policy is compiled once and many inputs run against it. The seed is the run's

@@ -6,10 +6,15 @@ import { encodePolicyTable } from '../../src/compile/encode/index.js';
 import { linkPolicyModule } from '../../src/compile/link.js';
 import { decide } from '../../src/decision/evaluate.js';
 import type { PolicyIR } from '../../src/policy/ir.js';
+import { debugPolicyRuntime } from './runtime-harness.js';
 
 let runtime: Uint8Array | undefined;
+/** The runtime as shipped. */
 export const runtimeWasm = (): Uint8Array =>
   (runtime ??= readFileSync(new URL('../../lib/compile/runtime.wasm', import.meta.url)));
+let debug: Uint8Array | undefined;
+/** The same sources built with their invariant assertions (runtime-harness.ts). */
+export const debugRuntimeWasm = (): Uint8Array => (debug ??= debugPolicyRuntime());
 
 export interface WasmPolicy {
   readonly wasm: Uint8Array;
@@ -21,8 +26,9 @@ export interface WasmPolicy {
 
 type Loaded = ReturnType<typeof opa.loadPolicySync>;
 
-export function compileIR(ir: PolicyIR): WasmPolicy {
-  const wasm = linkPolicyModule(runtimeWasm(), encodePolicyTable(ir));
+/** The IR's table linked into the shipped runtime, or (`debug`) into the debug build. */
+export function compileIR(ir: PolicyIR, { debug = false }: { debug?: boolean } = {}): WasmPolicy {
+  const wasm = linkPolicyModule(debug ? debugRuntimeWasm() : runtimeWasm(), encodePolicyTable(ir));
   const policy: Loaded = opa.loadPolicySync(wasm);
   const one = (rs: unknown): unknown => {
     const set = rs as { result: unknown }[];

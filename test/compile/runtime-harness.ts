@@ -1,5 +1,7 @@
-// Builds the AssemblyScript runtime for tests (shipped entry and the test entry with direct
-// value-API exports), cached by a hash of the sources, and wraps raw instances.
+// Builds the AssemblyScript runtime for tests, cached by a hash of the sources, and wraps raw
+// instances. Every test build is a debug build (scripts/build-runtime.js --debug): the runtime's
+// `if (DEBUG) assert(…)` invariants run and abort through opa_abort. The shipped runtime
+// (lib/compile/runtime.wasm) has none of them; the policy tests run it as well.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -35,31 +37,35 @@ function sourceHash(): string {
   };
   walk(assemblyDir);
   h.update(readFileSync(join(root, 'scripts/build-runtime.js')));
-  h.update(DTOA_EXPORTS);
+  // This file decides how the variants are built (stub, flags): a change here is a new build.
+  h.update(readFileSync(fileURLToPath(import.meta.url)));
   return h.digest('hex').slice(0, 16);
 }
 
 /**
- * Builds from a temporary copy of the AssemblyScript sources in which policy/decide.ts is the
- * test stub (testing/stub-decide.ts), so that runtime tests never depend on the policy, and the
- * test entry gains DTOA_EXPORTS.
+ * Builds a debug runtime from a temporary copy of the AssemblyScript sources. With `stub`,
+ * policy/ is replaced by the test stub (testing/stub-decide.ts as policy/decide.ts), so that runtime
+ * tests never depend on the policy, and the test entry gains DTOA_EXPORTS; without, the policy is
+ * the real one.
  */
-function build(entry: string, name: string): Uint8Array {
+function build(entry: string, name: string, stub = true): Uint8Array {
   const dir = join(tmpdir(), 'claimguard-runtime-test');
   mkdirSync(dir, { recursive: true });
   const hash = sourceHash();
   const out = join(dir, `${name}-${hash}.wasm`);
   if (!existsSync(out)) {
-    const src = join(dir, `src-${hash}-${process.pid}`);
+    const src = join(dir, `src-${name}-${hash}-${process.pid}`);
     rmSync(src, { recursive: true, force: true });
     cpSync(assemblyDir, src, { recursive: true });
-    rmSync(join(src, 'policy'), { recursive: true, force: true });
-    mkdirSync(join(src, 'policy'));
-    cpSync(join(src, 'testing/stub-decide.ts'), join(src, 'policy/decide.ts'));
-    appendFileSync(join(src, 'testing/exports.ts'), DTOA_EXPORTS);
+    if (stub) {
+      rmSync(join(src, 'policy'), { recursive: true, force: true });
+      mkdirSync(join(src, 'policy'));
+      cpSync(join(src, 'testing/stub-decide.ts'), join(src, 'policy/decide.ts'));
+      appendFileSync(join(src, 'testing/exports.ts'), DTOA_EXPORTS);
+    }
     const tmp = `${out}.${process.pid}.tmp.wasm`;
     try {
-      execFileSync(process.execPath, ['scripts/build-runtime.js', '--assembly', src, '--entry', join(src, entry), '--out', tmp], { cwd: root, stdio: 'pipe' });
+      execFileSync(process.execPath, ['scripts/build-runtime.js', '--debug', '--assembly', src, '--entry', join(src, entry), '--out', tmp], { cwd: root, stdio: 'pipe' });
     } catch (err) {
       const e = err as { stderr?: Buffer; stdout?: Buffer };
       throw new Error(`runtime build failed:\n${e.stderr?.toString() ?? ''}${e.stdout?.toString() ?? ''}`);
@@ -71,10 +77,12 @@ function build(entry: string, name: string): Uint8Array {
   return readFileSync(out);
 }
 
-/** The runtime as shipped (entry abi.ts), with the stub policy. */
+/** The runtime's ABI surface (entry abi.ts), with the stub policy. */
 export const stubRuntime = (): Uint8Array => build('abi.ts', 'runtime');
 /** The test variant: the same module plus t_* exports of the value API. */
 export const testRuntime = (): Uint8Array => build('testing/exports.ts', 'runtime-test');
+/** The shipped runtime's sources with the real policy, as a debug build: link a table into it. */
+export const debugPolicyRuntime = (): Uint8Array => build('abi.ts', 'runtime-policy-debug', false);
 
 export class AbortError extends Error {
   override readonly name = 'AbortError';

@@ -1,12 +1,12 @@
-// One table per requirement kind (DESIGN §2): pass, fail, missing (absent and null), wrong JSON type,
-// expiry and its boundary, with the exact SuperTokens-shaped reason objects (reference/claims.md).
+// One table per requirement kind (docs/policy-language.md): pass, fail, missing (absent and null), wrong JSON type,
+// expiry and its boundary, with the exact SuperTokens-shaped reason objects (docs/policy-language.md, "SuperTokens claims").
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decide } from '../../src/decision/evaluate.js';
 import type { Decision, ReasonCode, ReasonDetail } from '../../src/decision/types.js';
 import type { Check } from '../../src/policy/ir.js';
 import { chk, input, policy, route } from '../support/ir-builders.js';
 
-/** Frozen clock of every row: the DESIGN §3 example's `now` (a whole second). */
+/** Frozen clock of every row: the documented example's `now` (docs/decision.md) (a whole second). */
 const NOW = 1712345680000;
 const NOW_S = NOW / 1000;
 const KEY = 'GET /t/{tenantId}/u/{userId}';

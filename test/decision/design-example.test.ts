@@ -1,4 +1,5 @@
-// DESIGN.md §2's example policy (built by hand as the IR the loader must produce) against §3's example input.
+// The example policy of docs/policy-language.md (built by hand as the IR the loader must produce)
+// against the example input of docs/decision.md.
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/decision/evaluate.js';
 import type { Check } from '../../src/policy/ir.js';
@@ -22,7 +23,7 @@ const exampleIR = policy(
   { audience: AUD, issuer: ISS },
 );
 
-/** DESIGN §3's input document, verbatim. */
+/** docs/decision.md's input document, verbatim. */
 const exampleInput = {
   request: { method: 'DELETE', routeKey: 'DELETE /orders/{orderId}', path: '/orders/42', pathParameters: { orderId: '42' } },
   token: { sub: 'u1', aud: 'jwtAuthorizers', 'st-role': { v: ['admin'], t: 1712345678901 } },
@@ -31,7 +32,7 @@ const exampleInput = {
 
 const mfaRequired = { id: 'st-mfa', code: 'MFA_REQUIRED', reason: { message: 'MFA requirement for auth is not satisfied' } };
 
-describe('DESIGN §3 example', () => {
+describe('the documented example input', () => {
   it('the verbatim input: 403 with iss and st-ev missing as well as st-mfa (the doc shows st-mfa only)', () => {
     // The §2 policy sets `issuer` and `defaults.require.emailVerified`, and the §3 token has neither `iss`
     // nor `st-ev`, so three requirements fail, not one. See the report: the doc example is incomplete.
@@ -64,7 +65,7 @@ describe('DESIGN §3 example', () => {
   });
 });
 
-describe('DESIGN §2 example policy', () => {
+describe('the documented example policy', () => {
   const good = { sub: 'u1', aud: AUD, iss: ISS, 'st-ev': { v: true, t: NOW - 1000 } };
   it.each([
     { name: 'health is public without a token', method: 'GET', path: '/health', token: null, allow: true, route: 'GET /health', codes: [] },

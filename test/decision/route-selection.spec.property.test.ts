@@ -71,7 +71,7 @@ describe('the dispatched route always decides', () => {
           if (after.allow) expect(before.allow).toBe(true);
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
   });
 
@@ -88,7 +88,7 @@ describe('the dispatched route always decides', () => {
         if (after.match?.route === added || after.finer.some((f) => f.match.route === added)) matching++;
         if (!decide(ir, input).allow) expect(after.decision.allow).toBe(false);
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
     // The public routes must often be the ones a path-matching rule would pick.
     expect(matching).toBeGreaterThan(40);
@@ -110,7 +110,7 @@ describe('the dispatched route always decides', () => {
         expect(outcomes.every((o) => o.pass)).toBe(true);
         allowedProtected++;
       }),
-      { numRuns: 600 },
+      { numRuns: 400 },
     );
     // Only worth something if protected dispatched routes do get allowed.
     expect(allowedProtected).toBeGreaterThan(20);
@@ -134,7 +134,7 @@ describe('the dispatched route always decides', () => {
         }
         if (e.decision.allow) for (const f of e.finer) expect(f.outcomes.every((o) => o.pass)).toBe(true);
       }),
-      { numRuns: 600 },
+      { numRuns: 400 },
     );
     expect(finer).toBeGreaterThan(5);
   });

@@ -5,7 +5,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Stack, Stage } from 'aws-cdk-lib';
+import { App, Duration, Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,60 @@ describe('ClaimguardHttpApi', () => {
     const io = fakeIo(fixture.dir);
     expect(await runCli(['routes', 'diff', '--api', 'template.json', '--auth-routes'], io)).toBe(0);
     expect(io.out()).toBe('✔ template.json matches the policy: 9 routes\n');
+  });
+});
+
+describe('ClaimguardHttpApi with lambdaAuthorizer (claimguard/authorizer)', () => {
+  let lambdaTemplate: Template;
+  let lambdaApi: ClaimguardHttpApi;
+  beforeAll(() => {
+    const s = new Stack(new App({ builtinCloudFormationValidation: false }), 'L');
+    const inline = (id: string) => new LambdaFunction(s, id, { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler = async () => ({})') });
+    // A policy without issuer: the authorizer function's `verify` checks the token, not API Gateway.
+    lambdaApi = new ClaimguardHttpApi(s, 'Api', { policies: join(fixture.dir, 'no-issuer.yaml'), handlers: {}, defaultHandler: inline('Orders'), lambdaAuthorizer: { handler: inline('Authorizer') } });
+    lambdaTemplate = Template.fromStack(s);
+  });
+
+  it('one REQUEST authorizer: payload 2.0, simple responses, the route and the token as identity sources, the longest safe TTL', () => {
+    lambdaTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    lambdaTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      Name: 'claimguard-lambda',
+      IdentitySource: ['$request.header.Authorization', '$context.routeKey'],
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    // API Gateway may invoke the authorizer function.
+    lambdaTemplate.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+    expect(lambdaApi.plan).toMatchObject({ jwt: null, lambda: { resultTtlSeconds: 300, identitySource: ['$request.header.Authorization', '$context.routeKey'] } });
+  });
+
+  it.each(Object.entries(SHAPES))('%s: the authorizer on exactly the protected routes (protected %s)', (key, isProtected) => {
+    const route = Object.values(lambdaTemplate.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>).find((r) => r.Properties['RouteKey'] === key)!;
+    expect(route.Properties['AuthorizationType']).toBe(isProtected ? 'CUSTOM' : 'NONE');
+  });
+
+  it('passes `claimguard routes diff --authorizer lambda` against its own template (and fails the JWT check)', async () => {
+    writeFileSync(join(fixture.dir, 'lambda-template.json'), JSON.stringify(lambdaTemplate.toJSON()));
+    const io = fakeIo(fixture.dir);
+    expect(await runCli(['routes', 'diff', '--api', 'lambda-template.json', '--authorizer', 'lambda', '--policies', 'no-issuer.yaml'], io)).toBe(0);
+    expect(io.out()).toBe('✔ lambda-template.json matches the policy: 7 routes\n');
+    const jwt = fakeIo(fixture.dir);
+    expect(await runCli(['routes', 'diff', '--api', 'lambda-template.json', '--policies', 'policies.yaml'], jwt)).toBe(1);
+  });
+
+  it('a shorter TTL is kept; a longer one than the policy allows is a DeployError', () => {
+    const s = new Stack(new App({ builtinCloudFormationValidation: false }), 'T');
+    const inline = (id: string) => new LambdaFunction(s, id, { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('exports.handler = async () => ({})') });
+    new ClaimguardHttpApi(s, 'Short', { policies, handlers: {}, defaultHandler: inline('A'), lambdaAuthorizer: { handler: inline('B'), resultsCacheTtl: Duration.seconds(30) } });
+    Template.fromStack(s).hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerResultTtlInSeconds: 30 });
+    expect(() => new ClaimguardHttpApi(s, 'Long', { policies, handlers: {}, defaultHandler: inline('C'), lambdaAuthorizer: { handler: inline('D'), resultsCacheTtl: Duration.minutes(10) } })).toThrow(
+      expect.objectContaining({ code: 'CACHE_TTL_UNSAFE', message: expect.stringMatching(/600 s, but the longest safe result TTL for this policy is 300 s/) }),
+    );
+    expect(() => new ClaimguardHttpApi(s, 'Both', { policies, handlers: {}, defaultHandler: inline('E'), issuer: ISSUER, lambdaAuthorizer: { handler: inline('F') } })).toThrow(
+      expect.objectContaining({ code: 'AUTHORIZER_OPTIONS_CONFLICT' }),
+    );
   });
 });
 

@@ -48,6 +48,47 @@ const drifted = (edit: (doc: Doc) => void): Doc => {
 };
 const jwt = (doc: Doc) => doc.components.securitySchemes['claimguardJwt']!['x-amazon-apigateway-authorizer'];
 
+// claimguard/authorizer on an HTTP API, as `cdk synth` writes ClaimguardHttpApi's lambdaAuthorizer mode.
+type Props = Record<string, unknown>;
+const lambdaTemplate = (authorizer: (p: Props) => void = () => {}, route: (key: string, p: Props) => void = () => {}) => {
+  const authorizerProps: Props = {
+    ApiId: { Ref: 'Api' },
+    AuthorizerType: 'REQUEST',
+    Name: 'claimguard-lambda',
+    IdentitySource: ['$request.header.Authorization', '$context.routeKey'],
+    AuthorizerPayloadFormatVersion: '2.0',
+    EnableSimpleResponses: true,
+    AuthorizerResultTtlInSeconds: 300,
+    AuthorizerUri: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:eu-west-1:lambda:path/2015-03-31/functions/', { 'Fn::GetAtt': ['Fn', 'Arn'] }, '/invocations']] },
+  };
+  authorizer(authorizerProps);
+  const resources: Record<string, unknown> = {
+    Api: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'orders', ProtocolType: 'HTTP' } },
+    Lambda: { Type: 'AWS::ApiGatewayV2::Authorizer', Properties: authorizerProps },
+  };
+  const shapes: [string, boolean][] = [
+    ['GET /', false],
+    ['GET /health', false],
+    ['GET /orders/{orderId}', true],
+    ['DELETE /orders/{orderId}', true],
+    ['ANY /admin/{proxy+}', true],
+    ['GET /files/{proxy+}', false],
+    ['$default', true],
+  ];
+  shapes.forEach(([key, isProtected], i) => {
+    const p: Props = { ApiId: { Ref: 'Api' }, RouteKey: key, AuthorizationType: isProtected ? 'CUSTOM' : 'NONE', ...(isProtected ? { AuthorizerId: { Ref: 'Lambda' } } : {}) };
+    route(key, p);
+    resources[`Route${i}`] = { Type: 'AWS::ApiGatewayV2::Route', Properties: p };
+  });
+  return { Resources: resources };
+};
+
+const LAMBDA_CASES: [string, DriftCode, unknown, RegExp][] = [
+  ['a cache TTL above the longest safe one', 'AUTHORIZER_CACHE_UNSAFE', lambdaTemplate((p) => (p.AuthorizerResultTtlInSeconds = 3600)), /caches results for 3600 s; the longest safe TTL for this policy is 300 s/],
+  ['identity sources without the route', 'AUTHORIZER_IDENTITY_SOURCE_MISMATCH', lambdaTemplate((p) => (p.IdentitySource = ['$request.header.Authorization'])), /without \$context\.routeKey: API Gateway could serve one route's or one caller's cached answer for another/],
+  ['IAM policy responses', 'AUTHORIZER_RESPONSE_FORMAT_MISMATCH', lambdaTemplate((p) => ((p.EnableSimpleResponses = false), (p.AuthorizerPayloadFormatVersion = '1.0'))), /uses payload 1\.0 with simple responses off/],
+];
+
 describe('claimguard routes diff (OpenAPI)', () => {
   it('the exported document matches its own policy: exit 0, no findings', async () => {
     const { code, report } = await diff(exported);
@@ -104,8 +145,8 @@ describe('claimguard routes diff (OpenAPI)', () => {
     ],
   ];
 
-  it('covers every finding code', () => {
-    expect(new Set(cases.map((c) => c[2]))).toEqual(new Set(DRIFT_CODES));
+  it('covers every finding code (with the Lambda authorizer cases below)', () => {
+    expect(new Set([...cases.map((c) => c[2]), ...LAMBDA_CASES.map((c) => c[1])])).toEqual(new Set(DRIFT_CODES));
   });
 
   it.each(cases)('%s → %s', async (_name, edit, expected, route, message) => {
@@ -264,5 +305,44 @@ describe('claimguard routes diff: usage', () => {
     // With --issuer it compares against that issuer.
     const given = fakeIo(fixture.dir);
     expect(await runCli(['routes', 'diff', '--api', 'clean.json', '--policies', 'no-issuer.yaml', '--issuer', ISSUER, '--auth-routes'], given)).toBe(0);
+  });
+});
+
+describe('claimguard routes diff --authorizer lambda (claimguard/authorizer)', () => {
+  it('a template with the authorizer as planned matches: exit 0; an unset TTL is taken as API Gateway\'s 300 s default', async () => {
+    const { code, report } = await diff(lambdaTemplate(), ['--authorizer', 'lambda']);
+    expect([code, report.findings]).toEqual([0, []]);
+    expect((await diff(lambdaTemplate((p) => delete p.AuthorizerResultTtlInSeconds), ['--authorizer', 'lambda'])).code).toBe(0);
+  });
+
+  it.each(LAMBDA_CASES)('%s → %s', async (_name, expected, template, message) => {
+    const { code, report } = await diff(template, ['--authorizer', 'lambda']);
+    expect(code).toBe(1);
+    expect(report.findings).toEqual([expect.objectContaining({ code: expected, severity: 'error', authorizer: 'Lambda' })]);
+    expect(report.findings[0]!.message).toMatch(message);
+  });
+
+  it('a protected route left on a JWT authorizer is not protected by the policy at the gateway', async () => {
+    const template = lambdaTemplate(undefined, (key, p) => {
+      if (key === 'DELETE /orders/{orderId}') Object.assign(p, { AuthorizationType: 'JWT', AuthorizerId: { Ref: 'Jwt' } });
+    }) as { Resources: Record<string, unknown> };
+    template.Resources['Jwt'] = { Type: 'AWS::ApiGatewayV2::Authorizer', Properties: { ApiId: { Ref: 'Api' }, AuthorizerType: 'JWT', Name: 'jwt', JwtConfiguration: { Issuer: ISSUER, Audience: [AUDIENCE] } } };
+    const { report } = await diff(template, ['--authorizer', 'lambda']);
+    expect(report.findings).toEqual([expect.objectContaining({ code: 'PROTECTED_ROUTE_WITHOUT_AUTHORIZER', route: 'DELETE /orders/{orderId}' })]);
+    expect(report.findings[0]!.message).toMatch(/a JWT authorizer \("Jwt"\), not claimguard's Lambda authorizer \(REQUEST\)/);
+  });
+
+  it('a policy deciding on a path parameter allows no caching: any TTL above 0 is unsafe', async () => {
+    writeFileSync(join(fixture.dir, 'owners.yaml'), shapesPolicy().replace('    require: { roles: { anyOf: [customer, admin] } }', '    require: { subject: { equalsPathParam: orderId } }'));
+    const args = ['--authorizer', 'lambda', '--policies', 'owners.yaml'];
+    const { report } = await diff(lambdaTemplate(), args);
+    expect(report.findings.map((f) => f.code)).toEqual(['AUTHORIZER_CACHE_UNSAFE']);
+    expect(report.findings[0]!.message).toMatch(/the longest safe TTL for this policy is 0 s/);
+    expect((await diff(lambdaTemplate((p) => (p.AuthorizerResultTtlInSeconds = 0)), args)).code).toBe(0);
+  });
+
+  it('needs no issuer or audience in the policy: the authorizer function verifies the token', async () => {
+    writeFileSync(join(fixture.dir, 'bare.yaml'), shapesPolicy([]));
+    expect((await diff(lambdaTemplate(), ['--authorizer', 'lambda', '--policies', 'bare.yaml'])).code).toBe(0);
   });
 });

@@ -84,6 +84,18 @@ describe('verify with a local JWKS', () => {
     expect(log.lines[0]).toMatchObject({ status: 401, reasons: ['TOKEN_SIGNATURE_INVALID'] });
   });
 
+  it('a verified version 3 token (no tId) is in tenant "public", as supertokens-node reads it', async () => {
+    const { wrapped, handler } = setup(verify());
+    const event = v2Event('v2-get-order.json');
+    const payload = payloadOf(event.headers.authorization!) as JWTPayload;
+    delete payload.tId;
+    const token = await new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'JWT', version: '3' }).sign(privateKey);
+    event.headers.authorization = `Bearer ${token}`;
+    await wrapped(event, CONTEXT);
+    expect(handler).toHaveBeenCalledOnce();
+    expect((handler.mock.calls[0] as unknown[])[2]).toMatchObject({ token: { tId: 'public', sub: payload.sub } });
+  });
+
   it('the escalation the cross-check cannot see (roles edited, same session) is caught by the signature', async () => {
     const { wrapped, handler } = setup(verify());
     const event = await signedEvent();
@@ -112,5 +124,25 @@ describe('verify with a remote JWKS', () => {
     for (let i = 0; i < 3; i++) await wrapped(await signedEvent(), CONTEXT);
     expect(handler).toHaveBeenCalledTimes(3);
     expect(jwksHits).toBe(1);
+  });
+});
+
+describe('a JWKS that cannot be used', () => {
+  it('is a 500 (JWKS_UNAVAILABLE), not a 401 the frontend would refresh on forever', async () => {
+    const down = createServer((_req, res) => {
+      res.writeHead(503);
+      res.end();
+    });
+    await new Promise<void>((r) => down.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(down.address() as AddressInfo).port}/auth/jwt/jwks.json`;
+    try {
+      const { wrapped, handler, log } = setup({ jwksUrl: url, issuer: ISSUER, audience: AUDIENCE });
+      const response = await wrapped(await signedEvent(), CONTEXT);
+      expect(response).toMatchObject({ statusCode: 500, body: '{"message":"internal error"}' });
+      expect(handler).not.toHaveBeenCalled();
+      expect(log.lines[0]).toMatchObject({ status: 500, reasons: ['JWKS_UNAVAILABLE'], detail: expect.stringMatching(/Expected 200 OK/) });
+    } finally {
+      down.close();
+    }
   });
 });

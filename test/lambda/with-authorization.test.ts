@@ -1,7 +1,9 @@
 // withAuthorization against real-shaped API Gateway events (examples/orders-api/events): allow,
 // every deny reason with its exact body, token tampering, faults. The bundle here is the reference
 // evaluator behind the Authorizer contract; with-authorization.e2e.test.ts runs real bundles.
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { breathe } from '../support/breathe.js';
 import { RuntimeError } from '../../src/runtime/errors.js';
 import type { Authorizer } from '../../src/runtime/load-bundle.js';
 import { withAuthorization, type AuthorizationOptions, type AuthorizedDecision } from '../../src/lambda/index.js';
@@ -27,6 +29,7 @@ vi.mock('../../src/runtime/load-bundle.js', () => ({ loadBundle }));
 
 const OK = { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
 const UNAUTHORISED = { statusCode: 401, headers: { 'content-type': 'application/json' }, body: '{"message":"unauthorised"}' };
+const FORBIDDEN = { statusCode: 403, headers: { 'content-type': 'application/json' }, body: '{"message":"forbidden"}' };
 const INTERNAL = { statusCode: 500, headers: { 'content-type': 'application/json' }, body: '{"message":"internal error"}' };
 
 function setup(options: Partial<AuthorizationOptions> = {}) {
@@ -100,6 +103,30 @@ describe('allow', () => {
     event.rawPath = '/orders/42';
     await call(event);
     expect(authorizer.inputs[0]).toMatchObject({ request: { path: '/orders/42' } });
+  });
+
+  it('`basePath`: a mapping key in front of a $default-route path is removed (payload 1.0 `path` carries it)', async () => {
+    const { call, authorizer } = setup({ basePath: 'v1' });
+    const event = v1Event('v1-get-order.json');
+    event.resource = '$default';
+    event.pathParameters = null;
+    await call(event);
+    expect(authorizer.inputs[0]).toMatchObject({ request: { routeKey: '$default', path: '/orders/42' } });
+  });
+
+  it('`basePath` on payload 2.0: removed where it is in front, and a route template still picks the reading it matches', async () => {
+    const { call, authorizer } = setup({ basePath: '/orders/' });
+    const dflt = v2Event('v2-default-route.json');
+    dflt.rawPath = '/orders/health';
+    await call(dflt);
+    const routed = v2Event('v2-get-order.json');
+    routed.rawPath = '/orders/42';
+    await call(routed);
+    expect(authorizer.inputs.map((i) => (i as { request: { path: string } }).request.path)).toEqual(['/health', '/orders/42']);
+  });
+
+  it.each(['a//b', '..', 'v%201'])('a `basePath` of %j throws at wrap time', (basePath) => {
+    expect(() => setup({ basePath })).toThrow(TypeError);
   });
 
   it('a public route without authorizer or token: allowed, token null', async () => {
@@ -181,35 +208,53 @@ describe('deny: the policy decides', () => {
     expect(log.lines[0]).toMatchObject({ status: 401, reasons: ['TOKEN_MISSING'] });
   });
 
-  it('401 on a protected route when a token arrives without any authorizer context', async () => {
+  it('500 on a protected route when a token arrives without any authorizer context and no `verify` (a wiring fault no refresh cures)', async () => {
     const { call, handler, log } = setup();
     const event = v2Event('v2-get-order.json');
     delete (event.requestContext as { authorizer?: unknown }).authorizer;
-    expect(await call(event)).toEqual(UNAUTHORISED);
+    expect(await call(event)).toEqual(INTERNAL);
     expect(handler).not.toHaveBeenCalled();
-    expect(log.lines[0]).toMatchObject({ status: 401, reasons: ['TOKEN_UNVERIFIED', 'TOKEN_MISSING'] });
+    expect(log.lines[0]).toMatchObject({ status: 500, route: 'GET /orders/{orderId}', reasons: ['TOKEN_UNVERIFIED', 'TOKEN_MISSING'] });
   });
 
-  it('403 when no policy route matches', async () => {
-    const { call, handler } = setup();
+  it('403 forbidden (not a claim error) when no policy route matches', async () => {
+    const { call, handler, log } = setup();
     const event = v2Event('v2-default-route.json');
     event.rawPath = '/invoices/7';
-    const result = await call(event);
-    expect(result).toEqual({
-      statusCode: 403,
-      headers: { 'content-type': 'application/json' },
-      body: '{"message":"invalid claim","claimValidationErrors":[{"id":"request","reason":{"message":"no policy route matches the request"}}]}',
-    });
+    expect(await call(event)).toEqual(FORBIDDEN);
     expect(handler).not.toHaveBeenCalled();
+    expect(log.lines[0]).toMatchObject({ status: 403, reasons: ['ROUTE_NOT_IN_POLICY'] });
   });
 
   it('403 PATH_REJECTED for a non-canonical path', async () => {
     const { call, handler, log } = setup();
     const event = v2Event('v2-default-route.json');
     event.rawPath = '/orders/../admin/x';
-    expect((await call(event)).statusCode).toBe(403);
+    expect(await call(event)).toEqual(FORBIDDEN);
     expect(handler).not.toHaveBeenCalled();
     expect(log.lines[0]).toMatchObject({ reasons: ['PATH_REJECTED'] });
+  });
+});
+
+describe('payload 1.0 parameter values (property)', () => {
+  it('a request reaches the handler only on the path its own resource matches: a {param} value never adds segments', async () => {
+    const { call, handler, authorizer } = setup();
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('a/b', '/', '42/', '../x', 'x/..', '')), async (orderId) => {
+        handler.mockClear();
+        authorizer.inputs.length = 0;
+        const event = v1Event('v1-get-order.json');
+        event.pathParameters = { orderId };
+        await call(event);
+        if (handler.mock.calls.length > 0) {
+          expect(orderId.includes('/') || orderId === '').toBe(false);
+          expect(authorizer.inputs[0]).toMatchObject({ request: { path: `/orders/${orderId}`, routeKey: 'GET /orders/{orderId}' } });
+        }
+        if (orderId.includes('/') || orderId === '') expect(authorizer.inputs).toEqual([]);
+        await breathe();
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -1,10 +1,10 @@
 // The package as a user gets it: `npm pack` (lib/ as `npm test` just built it), installed into an
 // empty project with nothing but what claimguard declares. Checks what the tarball holds, the
-// installed size of a claimguard/lambda-only user, every export subpath, the import graph of
-// claimguard/lambda, the published types under a strict consumer tsconfig without skipLibCheck,
+// installed size of a claimguard/lambda-only user, every export subpath, the import graphs of
+// claimguard/lambda and claimguard/authorizer, the published types under a strict consumer tsconfig without skipLibCheck,
 // the optional peers, and the documented esbuild recipe (docs/bundles.md) end to end.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
@@ -156,7 +156,7 @@ describe('a consumer that installs only the tarball', () => {
       project,
       'imports.mjs',
       `const out = {};
-for (const s of ['claimguard', 'claimguard/lambda', 'claimguard/middy', 'claimguard/supertokens']) {
+for (const s of ['claimguard', 'claimguard/lambda', 'claimguard/authorizer', 'claimguard/middy', 'claimguard/supertokens']) {
   try { out[s] = { names: Object.keys(await import(s)).sort() }; }
   catch (e) { out[s] = { error: e.code, name: e.name, message: e.message }; }
 }
@@ -166,6 +166,7 @@ console.log(JSON.stringify(out));`,
     expect(result).toMatchObject({
       claimguard: { names: expect.arrayContaining(['buildBundle', 'loadBundle', 'loadPolicy', 'BundleError', 'RuntimeError']) },
       'claimguard/lambda': { names: expect.arrayContaining(['withAuthorization', 'createAuthorize', 'loadBundle', 'RuntimeError']) },
+      'claimguard/authorizer': { names: expect.arrayContaining(['createAuthorizer', 'AuthorizerError', 'ACCESS_DENIED_TEMPLATE', 'restGatewayResponses', 'KeySetError']) },
       // Types only from @middy/core: the middleware itself needs nothing at run time.
       'claimguard/middy': { names: ['claimguardMiddleware'] },
       'claimguard/supertokens': {
@@ -177,8 +178,11 @@ console.log(JSON.stringify(out));`,
     });
   });
 
-  it("claimguard/lambda's import graph never reaches a CLI-only package or the compiler; jose only lazily", async () => {
-    const entry = join(project, 'node_modules/claimguard/lib/lambda/index.js');
+  it.each([
+    ['claimguard/lambda', 'lib/lambda/index.js'],
+    ['claimguard/authorizer', 'lib/authorizer/index.js'],
+  ])("%s's import graph never reaches a CLI-only package, the compiler or the deploy code; jose only lazily", async (_name, file) => {
+    const entry = join(project, 'node_modules/claimguard', file);
     const graph = await importGraph(entry);
     expect(graph.opaque).toEqual([]);
     const claimguardDir = join(project, 'node_modules/claimguard');
@@ -196,7 +200,7 @@ console.log(JSON.stringify(out));`,
       expect(reached.filter((f) => f.startsWith(dir)), `${name} (${dir})`).toEqual([]);
     }
     const own = reached.filter((f) => f.startsWith(claimguardDir)).map((f) => relative(claimguardDir, f).split(sep).join('/'));
-    expect(own.filter((f) => /^lib\/(cli|compile|policy|testing)\/|^lib\/bundle\/write\.js$|^lib\/bundle\/signatures\/sign\.js$/.test(f))).toEqual([]);
+    expect(own.filter((f) => /^lib\/(cli|compile|policy|testing|deploy|review)\/|^lib\/bundle\/write\.js$|^lib\/bundle\/signatures\/sign\.js$/.test(f))).toEqual([]);
     const jose = packageDir('jose');
     const eagerJose = reached.filter((f) => f.startsWith(jose) && !graph.files.get(f)!.lazy);
     expect(eagerJose, 'jose is imported only when a token or bundle signature is verified').toEqual([]);
@@ -216,6 +220,9 @@ describe('the documented esbuild recipe (docs/bundles.md "Packaging a handler")'
   beforeAll(async () => {
     cpSync(join(REPO, 'examples/orders-api/policies.yaml'), join(project, 'policies.yaml'));
     writeProjectFile(project, 'src/orders.ts', docBlock('handler'));
+    writeProjectFile(project, 'build.mjs', docBlock('build-script'));
+    // esbuild is the user's own devDependency; here the repository's plays that part.
+    symlinkSync(join(REPO, 'node_modules/esbuild'), join(project, 'node_modules/esbuild'), 'dir');
     // The user's own devDependency; here the repository's esbuild plays that part.
     const PATH = [join(project, 'node_modules/.bin'), join(REPO, 'node_modules/.bin'), process.env.PATH].join(':');
     for (const name of ['keys', 'commands']) {
@@ -248,7 +255,12 @@ console.log(JSON.stringify(out));`,
 
   it('gives one file with the bundle beside it, and nothing else', () => {
     expect(readdirSync(deployed).sort()).toEqual(['bundle.tar.gz', 'index.mjs']);
-    const kb = readFileSync(join(deployed, 'index.mjs')).length / 1024;
+    const text = readFileSync(join(deployed, 'index.mjs'), 'utf8');
+    // The plugin left the SDK's Rego built-in libraries out: yaml@1's and sprintf-js's own code is not in the file.
+    expect(text).not.toMatch(/Implicit map keys need to be/);
+    expect(text).not.toMatch(/\[sprintf\] unexpected placeholder/);
+    expect(text).toMatch(/claimguard policy modules use none/);
+    const kb = text.length / 1024;
     console.log(`bundled handler: ${kb.toFixed(1)} KB + bundle ${(readFileSync(join(deployed, 'bundle.tar.gz')).length / 1024).toFixed(1)} KB`);
   });
 
@@ -279,6 +291,21 @@ export const handler = withAuthorization<APIGatewayProxyEventV2WithJWTAuthorizer
 export const shared = loadBundle(new Uint8Array(), { verificationKey: 'k', keyId: 'orders' }).catch((e: unknown) => (e instanceof RuntimeError ? e.code : null));
 export const allowed = (d: Decision): boolean => d.allow && d.status === 200;
 `;
+  const authorizerConsumer = `import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { ACCESS_DENIED_TEMPLATE, AuthorizerError, createAuthorizer, restGatewayResponses, type AuthorizerOptions, type PolicyResult, type SimpleResult } from 'claimguard/authorizer';
+
+const options: AuthorizerOptions = {
+  bundle: 'bundle.tar.gz',
+  verify: { jwksUrl: 'https://api.example.com/auth/jwt/jwks.json', issuer: 'https://api.example.com/auth', audience: 'jwtAuthorizers' },
+  clock: () => Date.now(),
+  log: { include: ['sub'] },
+};
+export const handler = createAuthorizer(options);
+export const rest = (e: APIGatewayRequestAuthorizerEvent): Promise<PolicyResult> => handler(e);
+export const http = (e: APIGatewayRequestAuthorizerEventV2): Promise<SimpleResult> => handler(e);
+export const denied: string = restGatewayResponses({ allowOrigin: 'https://app.example.com' }).ACCESS_DENIED.responseTemplates['application/json'] + ACCESS_DENIED_TEMPLATE;
+export const code = (e: unknown): string | null => (e instanceof AuthorizerError ? e.code : null);
+`;
   const peersConsumer = `import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { claimguardMiddleware, type ClaimguardContext } from 'claimguard/middy';
@@ -291,13 +318,14 @@ const options: AuthHandlerOptions = { audience: 'jwtAuthorizers', session: { ove
 export const auth = createAuthHandler(options);
 `;
 
-  it('claimguard/lambda (and the documented handler) without the peers; claimguard/middy and claimguard/supertokens with them', async () => {
+  it('claimguard/lambda, claimguard/authorizer (and the documented handler) without the peers; claimguard/middy and claimguard/supertokens with them', async () => {
     writeProjectFile(project, 'lambda-consumer.ts', lambdaConsumer);
+    writeProjectFile(project, 'authorizer-consumer.ts', authorizerConsumer);
     writeProjectFile(project, 'src/orders.ts', docBlock('handler'));
     writeProjectFile(withPeers, 'lambda-consumer.ts', lambdaConsumer);
     writeProjectFile(withPeers, 'peers-consumer.ts', peersConsumer);
     const [lambdaOnly, all] = await Promise.all([
-      tsc(project, ['lambda-consumer.ts', 'src/orders.ts']),
+      tsc(project, ['lambda-consumer.ts', 'authorizer-consumer.ts', 'src/orders.ts']),
       tsc(withPeers, ['lambda-consumer.ts', 'peers-consumer.ts']),
     ]);
     expect(lambdaOnly).toBe('');

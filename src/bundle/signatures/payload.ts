@@ -3,6 +3,7 @@
 //   JWS header         {"alg": …, "typ": "JWT", "kid"?: key id}
 //   JWS payload        {"files": [{"name", "hash", "algorithm"}], "keyid"?: key id, "scope"?: scope}
 import type { SignedFile } from './digest.js';
+import { isObject } from '../../util/json.js';
 
 export interface SignaturePayload {
   readonly files: readonly SignedFile[];
@@ -25,7 +26,6 @@ export function encodePayload(payload: SignaturePayload): Uint8Array {
 /** /.signatures.json as OPA writes it (Go's MarshalIndent with a one-space indent, no newline). */
 export const encodeSignaturesFile = (jws: string): string => JSON.stringify({ signatures: [jws] }, null, 1);
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** The one JWS of /.signatures.json, or why there is none usable. */
 export function decodeSignaturesFile(text: string): { jws: string } | { problem: string } {

@@ -8,6 +8,7 @@ import { BundleError } from '../../bundle/errors.js';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../bundle/signatures/keys.js';
 import type { SigningOptions } from '../../bundle/signatures/sign.js';
 import { buildBundle } from '../../compile/compile.js';
+import { authorizerCaching } from '../../deploy/authorizer-cache.js';
 import { EXIT_FAILURE, EXIT_OK, readKeyFile, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, addStrictOption, defaultBundleFor, displayPath, loadPolicyForCli } from '../policy.js';
 import { failureSummary, formatProblems } from '../problems.js';
@@ -87,6 +88,7 @@ export async function runBuild(io: CliIo, options: BuildOptions): Promise<ExitCo
   const { stats, revision } = built.compiled;
   const signature = built.signature;
   const ms = performance.now() - started;
+  const cache = authorizerCaching(result.ir);
   io.stdout.write(
     [
       `✔ built ${displayPath(io, out)} in ${ms.toFixed(0)} ms`,
@@ -101,6 +103,10 @@ export async function runBuild(io: CliIo, options: BuildOptions): Promise<ExitCo
       ...(signature === null
         ? []
         : [`  signature    ${signature.algorithm}${signature.keyId === null ? '' : `, key id ${signature.keyId}`} over ${signature.files.map((f) => f.name).join(', ')}`]),
+      // The longest safe result TTL for claimguard/authorizer (docs/authorizer.md, "Caching").
+      `  cache TTL    longest safe claimguard/authorizer result TTL: HTTP API ${cache.httpApi.seconds} s, REST API ${cache.rest.seconds} s`,
+      `               HTTP API: ${cache.httpApi.limitedBy}`,
+      `               REST API: ${cache.rest.limitedBy}`,
       '',
     ].join('\n'),
   );

@@ -1,4 +1,4 @@
-// `claimguard eval --input FILE|-`: print the decision for one input document (DESIGN §3).
+// `claimguard eval --input FILE|-`: print the decision for one input document (docs/decision.md).
 // The decision comes from the compiled policy.wasm through the OPA SDK, exactly as the Lambda
 // gets it: from `--bundle FILE`, or from a bundle built in memory from the policy.
 import { readFile } from 'node:fs/promises';

@@ -7,8 +7,6 @@ import { Option, type Command } from 'commander';
 import { decodeJwt } from 'jose';
 import { parse as parseYaml } from 'yaml';
 import { evaluate } from '../../decision/evaluate.js';
-import { bundleEngine } from '../../testing/bundle-engine.js';
-import type { DecisionEngine } from '../../testing/engine.js';
 import { explanationJson, renderExplanation } from '../../testing/explain.js';
 import { formatSuiteErrors } from '../../testing/errors.js';
 import { loadSuites } from '../../testing/load-suites.js';
@@ -18,6 +16,7 @@ import { ANONYMOUS, type Claims } from '../../testing/suite.js';
 import { absoluteTime } from '../../testing/time.js';
 import type { PolicyIR } from '../../policy/ir.js';
 import { parseSource } from '../../policy/source.js';
+import { engineForCli } from '../engine.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, DEFAULT_POLICIES, loadPolicyForCli } from '../policy.js';
 import { failureSummary, formatProblems } from '../problems.js';
@@ -111,15 +110,8 @@ export async function runExplain(io: CliIo, options: ExplainOptions): Promise<Ex
     who = { label: `the claims in ${file}`, token, now: at };
   }
 
-  let engine: DecisionEngine;
-  try {
-    engine = await bundleEngine(policy.ir, options.bundle === undefined ? undefined : resolve(io.cwd, options.bundle));
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    if ((cause as { code?: unknown } | null)?.code === 'BUNDLE_NOT_FOUND') return usageError(io, message);
-    io.stderr.write(`claimguard: cannot load the bundle: ${message}\n`);
-    return EXIT_FAILURE;
-  }
+  const engine = await engineForCli(io, policy.ir, options.bundle, 'to explain with');
+  if (typeof engine === 'number') return engine;
   const { method, path } = parseRequestLine(options.request);
   const input = { request: { method, path }, token: who.token, now: who.now };
   let decision;

@@ -9,11 +9,10 @@ import type { Command } from 'commander';
 import { accessMatrix } from '../../review/matrix.js';
 import { reviewPrincipals } from '../../review/principals.js';
 import { renderReport } from '../../review/render-html.js';
-import { bundleEngine } from '../../testing/bundle-engine.js';
-import type { DecisionEngine } from '../../testing/engine.js';
 import { formatSuiteErrors } from '../../testing/errors.js';
 import { loadSuites } from '../../testing/load-suites.js';
 import { runSuites } from '../../testing/run.js';
+import { engineForCli } from '../engine.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, DEFAULT_POLICIES, displayPath, loadPolicyForCli } from '../policy.js';
 import { failureSummary, formatProblems } from '../problems.js';
@@ -51,15 +50,8 @@ export async function runReport(io: CliIo, options: ReportOptions): Promise<Exit
     io.stderr.write(formatSuiteErrors(loaded.errors));
     return EXIT_FAILURE;
   }
-  let engine: DecisionEngine;
-  try {
-    engine = await bundleEngine(policy.ir, options.bundle === undefined ? undefined : resolve(io.cwd, options.bundle));
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    if ((cause as { code?: unknown } | null)?.code === 'BUNDLE_NOT_FOUND') return usageError(io, message);
-    io.stderr.write(`claimguard: cannot load the bundle: ${message}\n`);
-    return EXIT_FAILURE;
-  }
+  const engine = await engineForCli(io, policy.ir, options.bundle, 'to report on');
+  if (typeof engine === 'number') return engine;
   const result = runSuites(policy.ir, loaded.suites, engine);
   const matrix = accessMatrix(policy.ir, result, engine, reviewPrincipals(loaded.principals, loaded.suites));
   const html = renderReport(matrix, { policyFiles: policy.files, suiteFiles: loaded.files, engine: engine.description, generatedAt: new Date() });

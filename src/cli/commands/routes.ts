@@ -17,6 +17,7 @@ export interface RoutesDiffOptions {
   readonly format?: 'pretty' | 'json';
   readonly authRoutes?: string | boolean;
   readonly issuer?: string;
+  readonly authorizer?: 'jwt' | 'lambda';
 }
 
 export function registerRoutes(program: Command, ctx: CliContext): void {
@@ -26,7 +27,12 @@ export function registerRoutes(program: Command, ctx: CliContext): void {
     .description('report routes and authorizer settings that differ from the policy (exit 1 on drift that lets requests through unchecked or locks users out)')
     .requiredOption('--api <file>', 'OpenAPI document (JSON/YAML, API Gateway extensions) or CloudFormation template (e.g. cdk.out/Stack.template.json)')
     .option('--api-id <logicalId>', 'the HTTP API to compare when the template holds several')
-    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'));
+    .addOption(new Option('--format <format>', 'output format').choices(['pretty', 'json']).default('pretty'))
+    .addOption(
+      new Option('--authorizer <kind>', "the authorizer protected routes carry: API Gateway's JWT authorizer, or claimguard/authorizer as a Lambda authorizer (identity sources, cache TTL, simple responses checked)")
+        .choices(['jwt', 'lambda'])
+        .default('jwt'),
+    );
   addAuthRoutesOption(diff);
   addIssuerOption(diff);
   addPoliciesOption(diff).action(async (options: RoutesDiffOptions) => {

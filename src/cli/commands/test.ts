@@ -5,8 +5,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { bundleEngine } from '../../testing/bundle-engine.js';
-import type { DecisionEngine } from '../../testing/engine.js';
 import { formatSuiteErrors } from '../../testing/errors.js';
 import { loadSuites } from '../../testing/load-suites.js';
 import { githubAnnotations } from '../../testing/report/github.js';
@@ -16,6 +14,7 @@ import { coverageOk, prettyReport, type Paint, type ReportOptions } from '../../
 import { caseMatcher, runSuites, type TestRunResult } from '../../testing/run.js';
 import { colorsFor } from '../color.js';
 import { annotation, problemAnnotation } from '../github.js';
+import { engineForCli } from '../engine.js';
 import { EXIT_FAILURE, EXIT_OK, usageError, type CliContext, type CliIo, type ExitCode } from '../io.js';
 import { addPoliciesOption, addStrictOption, DEFAULT_POLICIES, loadPolicyForCli } from '../policy.js';
 import { failureSummary, formatProblems } from '../problems.js';
@@ -101,16 +100,8 @@ async function testOnce(io: CliIo, options: TestOptions): Promise<OneRun> {
   }
   const files = [...policyFiles, ...abs(loaded.files)];
 
-  let engine: DecisionEngine;
-  try {
-    engine = await bundleEngine(policy.ir, options.bundle === undefined ? undefined : resolve(io.cwd, options.bundle));
-  } catch (cause) {
-    const code = (cause as { code?: unknown } | null)?.code;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    if (code === 'BUNDLE_NOT_FOUND') return { code: usageError(io, message), files };
-    io.stderr.write(`claimguard: cannot load the bundle to test${typeof code === 'string' ? ` (${code})` : ''}: ${message}\n`);
-    return { code: EXIT_FAILURE, files };
-  }
+  const engine = await engineForCli(io, policy.ir, options.bundle, 'to test');
+  if (typeof engine === 'number') return { code: engine, files };
 
   const result = runSuites(policy.ir, loaded.suites, engine, { filter: options.filter });
   if (result.passed + result.failed + result.errors === 0) {

@@ -1,10 +1,14 @@
 // IR → the policy table the module's decision code reads (format.ts has the byte layout).
 // Everything a decision needs that does not depend on the request is computed here: route index,
 // path trie, check programs, and the JSON text of every reason, so the module mostly copies bytes.
+import { ClaimguardError } from '../../errors.js';
 import type { Check, IRRoute, JsonValue, PolicyIR } from '../../policy/ir.js';
+import { W, encodeCheck, type RecordWriter } from './checks.js';
 import {
   C,
   CONSTS,
+  DECISION_CONSTS,
+  EDGE_SLOT,
   EDGE_SLOT_BYTES,
   H,
   HEADER_WORDS,
@@ -12,13 +16,14 @@ import {
   HOLE_PARAM,
   HOLE_ROUTE,
   HOLE_VALUE,
+  KEY_SLOT,
   KEY_SLOT_BYTES,
   METHOD_ANY,
   METHOD_COUNT,
   METHODS,
+  NAME_CONSTS,
   NODE_BYTES,
   NONE,
-  OP,
   PARAM_GREEDY,
   R,
   ROUTE_ANY,
@@ -27,32 +32,23 @@ import {
   SHAPE,
   TABLE_MAGIC,
   TABLE_VERSION,
-  W,
   edgeHash,
   fnv1a,
   keyHash,
   type ConstName,
 } from './format.js';
-import {
-  DECISION_TEMPLATES,
-  audienceReasons,
-  claimAnyOfReasons,
-  claimEqualsReasons,
-  claimExistsReasons,
-  emailReasons,
-  equalsParamReasons,
-  issuerReasons,
-  listReasons,
-  mfaReasons,
-  tenantOneOfReasons,
-  type Hole,
-  type Template,
-} from './reasons.js';
+import { DECISION_TEMPLATES, type Hole, type Template } from './reasons.js';
 import { wtf8 } from './wtf8.js';
 
-export class PolicyEncodeError extends Error {
+export type PolicyEncodeErrorCode = 'IR_INVALID';
+
+/** The IR cannot be honoured by the module (the loader never produces such IR). */
+export class PolicyEncodeError extends ClaimguardError<PolicyEncodeErrorCode> {
   override readonly name = 'PolicyEncodeError';
-  readonly code = 'IR_INVALID' as const;
+
+  constructor(message: string) {
+    super('IR_INVALID', message);
+  }
 }
 
 /** Growable little-endian byte writer. */
@@ -150,7 +146,7 @@ function checkKey(c: Check): string {
   );
 }
 
-class Encoder {
+class Encoder implements RecordWriter {
   readonly w = new Writer();
   private readonly strIds = new Map<string, number>();
   private readonly strBytes: Uint8Array[] = [];
@@ -212,12 +208,16 @@ class Encoder {
     return slot;
   }
 
-  private record(words: number[], maxAge?: number | null): number {
+  record(words: number[], maxAge?: number | null): number {
     if (maxAge === undefined) return this.block(words);
     words[W.HAS_MAX_AGE] = maxAge === null ? 0 : 1;
     words[W.MAX_AGE] = 0;
     words[W.MAX_AGE + 1] = 0;
     return this.block(words, { at: W.MAX_AGE, value: maxAge ?? 0 });
+  }
+
+  refuse(message: string): never {
+    throw new PolicyEncodeError(message);
   }
 
   /** Routes repeat the same checks (defaults, shared requirements): encode each distinct one once. */
@@ -227,7 +227,7 @@ class Encoder {
     const key = checkKey(c);
     let off = this.byShape.get(key);
     if (off === undefined) {
-      off = this.encodeCheck(c);
+      off = encodeCheck(c, this);
       this.byShape.set(key, off);
     }
     this.byIdentity.set(c, off);
@@ -236,146 +236,6 @@ class Encoder {
 
   private readonly byIdentity = new WeakMap<Check, number>();
   private readonly byShape = new Map<string, number>();
-
-  /** The leading words of a `{ v, t }` claim record (`st-ev`, `st-role`, `st-perm`): missing, wrong types, age. */
-  private timedClaimWords(op: number, id: string, r: ReturnType<typeof emailReasons> | ReturnType<typeof listReasons>): number[] {
-    const words = [op, this.str(id), 0, 0, 0, 0];
-    words[W.A_MISSING] = this.pieces(r.missing);
-    words[W.A_WT_OBJECT] = this.pieces(r.wtObject);
-    words[W.A_WT_VALUE] = this.pieces(r.wtValue);
-    words[W.A_WT_T_NONE] = this.pieces(r.wtTimeNone);
-    words[W.A_WT_T] = this.pieces(r.wtTime);
-    words[W.A_EXPIRED] = this.pieces(r.expired);
-    return words;
-  }
-
-  private encodeCheck(c: Check): number {
-    switch (c.kind) {
-      case 'anyOf': {
-        // An anyOf without branches can never pass yet reports no reason of its own; the loader
-        // refuses it (LIST_EMPTY) and so does the compiler, rather than ship a silent deny.
-        if (c.branches.length === 0) throw new PolicyEncodeError(`${c.path}: anyOf has no branches`);
-        const programs = c.branches.map((b) => this.program(b));
-        return this.record([OP.ANY_OF, programs.length, ...programs]);
-      }
-      case 'audience': {
-        const r = audienceReasons(c);
-        return this.record([
-          OP.AUDIENCE,
-          this.str(c.id),
-          this.list(c.anyOf),
-          this.pieces(r.missing),
-          this.pieces(r.wrongType),
-          this.pieces(r.wrongValue),
-        ]);
-      }
-      case 'issuer': {
-        const r = issuerReasons(c);
-        return this.record([
-          OP.ISSUER,
-          this.str(c.id),
-          this.str(c.equals),
-          this.pieces(r.missing),
-          this.pieces(r.wrongType),
-          this.pieces(r.wrongValue),
-        ]);
-      }
-      case 'emailVerified': {
-        const r = emailReasons(c);
-        const words = this.timedClaimWords(OP.EMAIL, c.id, r);
-        words[W.E_WRONG_VALUE] = this.pieces(r.wrongValue);
-        return this.record(words, c.maxAgeSeconds);
-      }
-      case 'roles':
-      case 'permissions': {
-        const r = listReasons(c);
-        const words = this.timedClaimWords(OP.LIST, c.id, r);
-        words[W.L_ANY] = this.list(c.anyOf);
-        words[W.L_ANY_F] = this.pieces(r.anyOf);
-        words[W.L_ALL] = this.list(c.allOf);
-        words[W.L_ALL_F] = this.pieces(r.allOf);
-        words[W.L_NONE] = this.list(c.noneOf);
-        words[W.L_NONE_F] = this.pieces(r.noneOf);
-        return this.record(words, c.maxAgeSeconds);
-      }
-      case 'mfa': {
-        const r = mfaReasons(c);
-        const mode = c.factors === null ? 0 : c.factors.allOf !== null ? 1 : 2;
-        const factors = c.factors === null ? [] : (c.factors.allOf ?? c.factors.anyOf ?? []);
-        const words = [OP.MFA, this.str(c.id), 0, mode, 0, 0];
-        words[W.M_REQUIRED] = this.pieces(r.required);
-        words[W.M_WT_OBJECT] = this.pieces(r.wtObject);
-        words[W.M_WT_BOOLEAN] = this.pieces(r.wtBoolean);
-        words[W.M_WT_NUMBER] = this.pieces(r.wtNumber);
-        words[W.M_NONE_FRESH] = mode === 2 ? this.pieces(r.noneFresh) : NONE;
-        words[W.M_FACTOR_COUNT] = factors.length;
-        for (const f of factors) {
-          words.push(
-            this.str(f),
-            mode === 1 ? this.pieces(r.factorMissing(f)) : NONE,
-            mode === 1 ? this.pieces(r.factorExpired(f)) : NONE,
-          );
-        }
-        // maxAge only counts with factors (checks.ts ignores it for `mfa: true`).
-        return this.record(words, mode === 0 ? null : c.maxAgeSeconds);
-      }
-      case 'tenant': {
-        if (c.equalsPathParam !== null) return this.equalsParam(c.id, 'TENANT_MISMATCH', c.equalsPathParam);
-        const oneOf = c.anyOf ?? [];
-        const r = tenantOneOfReasons(c.id, oneOf);
-        return this.record([
-          OP.TENANT_ONE_OF,
-          this.str(c.id),
-          this.list(oneOf),
-          this.pieces(r.missing),
-          this.pieces(r.wrongType),
-          this.pieces(r.wrongValue),
-        ]);
-      }
-      case 'subject':
-        return this.equalsParam(c.id, 'SUBJECT_MISMATCH', c.equalsPathParam);
-      case 'claim':
-        switch (c.op) {
-          case 'exists':
-            return this.record([OP.CLAIM_EXISTS, this.str(c.id), this.pieces(claimExistsReasons(c.id).missing)]);
-          case 'equals': {
-            const r = claimEqualsReasons(c.id, c.value);
-            return this.record([
-              OP.CLAIM_EQUALS,
-              this.str(c.id),
-              this.value(c.value),
-              this.pieces(r.missing),
-              this.pieces(r.wrongValue),
-            ]);
-          }
-          case 'anyOf': {
-            const r = claimAnyOfReasons(c.id, c.values);
-            return this.record([
-              OP.CLAIM_ANY_OF,
-              this.str(c.id),
-              this.pieces(r.missing),
-              this.pieces(r.wrongValue),
-              c.values.length,
-              ...c.values.map((v) => this.value(v)),
-            ]);
-          }
-        }
-    }
-    throw new PolicyEncodeError(`unknown check kind ${JSON.stringify((c as { kind?: unknown }).kind)}`);
-  }
-
-  private equalsParam(id: string, code: 'TENANT_MISMATCH' | 'SUBJECT_MISMATCH', name: string): number {
-    const r = equalsParamReasons(id, code, name);
-    return this.record([
-      OP.EQUALS_PARAM,
-      this.str(id),
-      this.str(name),
-      this.pieces(r.noParam),
-      this.pieces(r.missing),
-      this.pieces(r.wrongType),
-      this.pieces(r.wrongValue),
-    ]);
-  }
 
   program(checks: readonly Check[]): number {
     const offs = checks.map((c) => this.check(c));
@@ -478,21 +338,8 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
 
   // Constants first, so their strings get the low ids.
   const constOffs = new Array<number>(CONSTS.length).fill(0);
-  for (const [name, t] of Object.entries(DECISION_TEMPLATES)) constOffs[C[name as ConstName]] = e.pieces(t);
-  const fields: [ConstName, string][] = [
-    ['K_REQUEST', 'request'],
-    ['K_METHOD', 'method'],
-    ['K_PATH', 'path'],
-    ['K_ROUTE_KEY', 'routeKey'],
-    ['K_PATH_PARAMETERS', 'pathParameters'],
-    ['K_TOKEN', 'token'],
-    ['K_NOW', 'now'],
-    ['K_DEFAULT', '$default'],
-    ['K_V', 'v'],
-    ['K_T', 't'],
-    ['K_C', 'c'],
-  ];
-  for (const [name, text] of fields) constOffs[C[name]] = e.pieces([text]);
+  for (const name of DECISION_CONSTS) constOffs[C[name]] = e.pieces(DECISION_TEMPLATES[name]);
+  for (const [name, text] of Object.entries(NAME_CONSTS)) constOffs[C[name as ConstName]] = e.pieces([text]);
   METHODS.forEach((m) => (constOffs[C[`M_${m}`]] = e.pieces([m])));
   if (constOffs.some((o) => o === 0)) throw new Error('internal: a table constant has no template');
 
@@ -513,9 +360,10 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
   for (const [key, routeId] of firstByKey) {
     const h = keyHash(wtf8(key));
     let i = h & (keyCap - 1);
-    while (w.getU32(keyIndex + i * KEY_SLOT_BYTES + 4) !== 0) i = (i + 1) & (keyCap - 1);
-    w.setU32(keyIndex + i * KEY_SLOT_BYTES, h);
-    w.setU32(keyIndex + i * KEY_SLOT_BYTES + 4, routeId + 1);
+    while (w.getU32(keyIndex + i * KEY_SLOT_BYTES + KEY_SLOT.ROUTE * 4) !== 0) i = (i + 1) & (keyCap - 1);
+    const slot = keyIndex + i * KEY_SLOT_BYTES;
+    w.setU32(slot + KEY_SLOT.HASH * 4, h);
+    w.setU32(slot + KEY_SLOT.ROUTE * 4, routeId + 1);
   }
   header(H.KEY_INDEX, keyIndex);
   header(H.KEY_MASK, keyCap - 1);
@@ -554,12 +402,12 @@ export function encodePolicyTable(ir: PolicyIR): Uint8Array {
       const bytes = wtf8(seg);
       const h = edgeHash(fnv1a(bytes), n.id);
       let i = h & (edgeCap - 1);
-      while (w.getU32(edgeIndex + i * EDGE_SLOT_BYTES + 12) !== 0) i = (i + 1) & (edgeCap - 1);
+      while (w.getU32(edgeIndex + i * EDGE_SLOT_BYTES + EDGE_SLOT.CHILD * 4) !== 0) i = (i + 1) & (edgeCap - 1);
       const slot = edgeIndex + i * EDGE_SLOT_BYTES;
-      w.setU32(slot, h);
-      w.setU32(slot + 4, n.id);
-      w.setU32(slot + 8, e.str(seg));
-      w.setU32(slot + 12, child.id);
+      w.setU32(slot + EDGE_SLOT.HASH * 4, h);
+      w.setU32(slot + EDGE_SLOT.PARENT * 4, n.id);
+      w.setU32(slot + EDGE_SLOT.SEGMENT * 4, e.str(seg));
+      w.setU32(slot + EDGE_SLOT.CHILD * 4, child.id);
     }
   }
   header(H.EDGE_INDEX, edgeIndex);

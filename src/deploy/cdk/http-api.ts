@@ -1,8 +1,9 @@
 // ClaimguardHttpApi: an API Gateway HTTP API made from policies.yaml. One route per policy route
-// key, the JWT authorizer (issuer, audience, identity source from the policy) attached to exactly
-// the protected routes, and optionally SuperTokens' auth routes without authorizer. What it creates
-// is what `claimguard routes diff` checks a template against.
-import { Annotations } from 'aws-cdk-lib';
+// key, the authorizer attached to exactly the protected routes — API Gateway's JWT authorizer
+// (issuer, audience, identity source from the policy), or claimguard/authorizer as a Lambda
+// authorizer (`lambdaAuthorizer`) — and optionally SuperTokens' auth routes without authorizer.
+// What it creates is what `claimguard routes diff` checks a template against.
+import { Annotations, type Duration } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, PayloadFormatVersion, type HttpApiProps, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -17,6 +18,16 @@ export interface ClaimguardAuthRoutes {
   readonly handler: IFunction;
   /** SuperTokens' `apiBasePath`. Default `/auth`. */
   readonly basePath?: string;
+}
+
+/** claimguard/authorizer on the protected routes instead of API Gateway's JWT authorizer. */
+export interface ClaimguardLambdaAuthorizer {
+  /** The authorizer function: its handler is `createAuthorizer({ bundle, verify })` (a ClaimguardFunction ships the bundle). */
+  readonly handler: IFunction;
+  /** How long API Gateway caches an answer. Default: the longest safe TTL for the policy (`claimguard build` prints it); a longer one is refused. */
+  readonly resultsCacheTtl?: Duration;
+  /** Name of the authorizer in API Gateway. Default `claimguard-lambda`. */
+  readonly authorizerName?: string;
 }
 
 export interface ClaimguardHttpApiProps {
@@ -35,13 +46,19 @@ export interface ClaimguardHttpApiProps {
   readonly issuer?: string;
   /** Name of the JWT authorizer in API Gateway. Default `claimguard-jwt`. */
   readonly authorizerName?: string;
+  /**
+   * Enforce the policy at the gateway with claimguard/authorizer (payload 2.0, simple responses,
+   * identity sources `$request.header.Authorization` and `$context.routeKey`) instead of the JWT
+   * authorizer. `issuer` and `authorizerName` are the JWT authorizer's and cannot be combined with it.
+   */
+  readonly lambdaAuthorizer?: ClaimguardLambdaAuthorizer;
   /** Passed to the HttpApi (name, CORS, domain, stages…); authorization stays per route. */
   readonly apiProps?: Omit<HttpApiProps, 'defaultAuthorizer' | 'defaultAuthorizationScopes' | 'defaultIntegration'>;
 }
 
 export class ClaimguardHttpApi extends Construct {
   readonly httpApi: HttpApi;
-  /** The JWT authorizer on every protected route; undefined when the policy protects none. */
+  /** The authorizer on every protected route; undefined when the policy protects none. */
   readonly authorizer: IHttpRouteAuthorizer | undefined;
   /** What was deployed and why: the routes, which carry the authorizer, its settings. */
   readonly plan: DeployPlan;
@@ -52,7 +69,15 @@ export class ClaimguardHttpApi extends Construct {
     super(scope, id);
     const prepared = preparePolicy(props.policies);
     for (const warning of prepared.warnings) Annotations.of(this).addWarningV2('claimguard:policy-warning', warning);
+    const lambda = props.lambdaAuthorizer;
+    if (lambda !== undefined && (props.issuer !== undefined || props.authorizerName !== undefined)) {
+      throw new DeployError(
+        'AUTHORIZER_OPTIONS_CONFLICT',
+        '`issuer` and `authorizerName` configure the JWT authorizer; with `lambdaAuthorizer` the token is verified by the authorizer function (its `verify`), and its name is `lambdaAuthorizer.authorizerName`',
+      );
+    }
     this.plan = planDeployment(prepared.ir, {
+      ...(lambda === undefined ? {} : { authorizer: 'lambda' as const }),
       entryFile: prepared.files[0] ?? props.policies,
       ...(props.auth === undefined ? {} : { authBasePath: props.auth.basePath ?? DEFAULT_AUTH_BASE_PATH }),
       ...(props.issuer === undefined ? {} : { issuer: props.issuer }),
@@ -60,7 +85,12 @@ export class ClaimguardHttpApi extends Construct {
     const handlerFor = this.handlerResolver(props);
 
     this.httpApi = new HttpApi(this, 'HttpApi', { ...props.apiProps });
-    this.authorizer = protectedRouteAuthorizer(this.plan, { kind: 'jwt', ...(props.authorizerName === undefined ? {} : { authorizerName: props.authorizerName }) });
+    this.authorizer = protectedRouteAuthorizer(
+      this.plan,
+      lambda === undefined
+        ? { kind: 'jwt', ...(props.authorizerName === undefined ? {} : { authorizerName: props.authorizerName }) }
+        : { kind: 'lambda', ...lambda },
+    );
     const none = new HttpNoneAuthorizer();
     const integrations = new Map<IFunction, HttpLambdaIntegration>();
     const routes = new Map<string, HttpRoute>();

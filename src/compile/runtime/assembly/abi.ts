@@ -1,4 +1,4 @@
-// The OPA Wasm ABI 1.3 surface (reference/opa-wasm-abi.md §1–§2). Entry file of runtime.wasm.
+// The OPA Wasm ABI 1.3 surface (docs/runtime.md, "ABI surface"). Entry file of runtime.wasm.
 // Imports: env.memory, env.opa_abort. Exports: the functions below, two globals, `memory`.
 import { fatal } from "./env";
 import {
@@ -7,16 +7,17 @@ import {
 import { bufAscii, bufByte, bufNew, bufPtr, bufLen } from "./buf";
 import { dumpValue } from "./dump";
 import {
-  TAG_ARRAY, TAG_OBJECT, TAG_STRING, arrayGet, arrayLen, newArray, newObject, newString,
-  objectLastIndexOf, parseJson, parseValue, stringLen, stringPtr, TAG_SET, valueEquals,
+  TAG_ARRAY, TAG_OBJECT, TAG_SET, TAG_STRING, arrayGet, arrayLen, containerCap, containerInline, containerItems,
+  containerLen, copyEntry, entryAt, entryKey, entryValue, itemAt, newArray, newObject, newString, objectLastIndexOf,
+  parseJson, parseValue, setContainerLen, setContainerStorage, setEntry, setEntryValue, stringLen, stringPtr,
+  valueEquals, valueTag, ENTRY_BYTES,
 } from "./value";
+import { ENTRYPOINTS_JSON, ENTRYPOINT_COUNT } from "./entrypoints";
 import { policyEval, policyInit } from "./policy/decide";
 export { __claimguard_table_size, __claimguard_table_copy } from "./table";
 
 export const opa_wasm_abi_version: i32 = 1;
 export const opa_wasm_abi_minor_version: i32 = 3;
-
-const ENTRYPOINT_COUNT: u32 = 2;
 
 function parseAscii(s: string): usize {
   const b = bufNew(<u32>s.length);
@@ -27,7 +28,7 @@ function parseAscii(s: string): usize {
 // Start function: everything allocated here lies below the host's data heap pointer.
 heapInit();
 const builtinsValue = parseAscii("{}");
-const entrypointsValue = parseAscii('{"claimguard/decision":0,"claimguard/allow":1}');
+const entrypointsValue = parseAscii(ENTRYPOINTS_JSON);
 policyInit();
 sealHeapFloor();
 
@@ -119,38 +120,48 @@ export function opa_eval(
   return bufPtr(out);
 }
 
-// Context-based evaluation (ABI < 1.2 hosts). Layout: input@0 data@4 result@8 entrypoint@12.
+// Context-based evaluation (ABI < 1.2 hosts): the host makes a context, sets its fields, calls
+// `eval`, reads the result (a value: the result set).
+
+// @ts-ignore: decorator
+@unmanaged class EvalContext {
+  input: usize;
+  data: usize;
+  result: usize;
+  entrypoint: u32;
+}
 
 export function opa_eval_ctx_new(): usize {
-  const ctx = malloc(16);
-  memory.fill(ctx, 0, 16);
+  const ctx = malloc(offsetof<EvalContext>());
+  memory.fill(ctx, 0, offsetof<EvalContext>());
   return ctx;
 }
 
 export function opa_eval_ctx_set_input(ctx: usize, v: usize): void {
-  store<u32>(ctx, <u32>v);
+  changetype<EvalContext>(ctx).input = v;
 }
 
 export function opa_eval_ctx_set_data(ctx: usize, v: usize): void {
-  store<u32>(ctx, <u32>v, 4);
+  changetype<EvalContext>(ctx).data = v;
 }
 
 export function opa_eval_ctx_set_entrypoint(ctx: usize, id: i32): void {
-  store<u32>(ctx, <u32>id, 12);
+  changetype<EvalContext>(ctx).entrypoint = <u32>id;
 }
 
 export function opa_eval_ctx_get_result(ctx: usize): usize {
-  return <usize>load<u32>(ctx, 8);
+  return changetype<EvalContext>(ctx).result;
 }
 
 function evalCtx(ctx: usize): i32 {
+  const c = changetype<EvalContext>(ctx);
   const out = bufNew(256);
-  evaluate(load<u32>(ctx, 12), <usize>load<u32>(ctx), true, out);
+  evaluate(c.entrypoint, c.input, true, out);
   let result = parseValue(bufPtr(out), bufLen(out));
   if (result == 0) result = newArray(TAG_SET, 0, 0);
   free(bufPtr(out));
   free(out);
-  store<u32>(ctx, <u32>result, 8);
+  c.result = result;
   return 0;
 }
 export { evalCtx as eval };
@@ -163,29 +174,26 @@ const ERR_INVALID_TYPE: i32 = 2;
 const ERR_INVALID_PATH: i32 = 3;
 
 function validPath(path: usize): bool {
-  if (path == 0 || load<u32>(path) != TAG_ARRAY) return false;
+  if (path == 0 || valueTag(path) != TAG_ARRAY) return false;
   const n = arrayLen(path);
   if (n == 0) return false;
-  for (let i: u32 = 0; i < n; i++) if (load<u32>(arrayGet(path, i)) != TAG_STRING) return false;
+  for (let i: u32 = 0; i < n; i++) if (valueTag(arrayGet(path, i)) != TAG_STRING) return false;
   return true;
 }
 
 function objectPut(obj: usize, key: usize, v: usize): void {
-  const n = load<u32>(obj, 4);
-  const cap = load<u32>(obj, 8);
-  const entries = <usize>load<u32>(obj, 12);
+  const n = containerLen(obj);
+  const cap = containerCap(obj);
+  const entries = containerItems(obj);
   if (n == cap) {
     const newCap = cap < 4 ? 4 : cap << 1;
-    const e = malloc(newCap << 3);
-    memory.copy(e, entries, <usize>n << 3);
-    if (entries != obj + 16) free(entries);
-    store<u32>(obj, <u32>e, 12);
-    store<u32>(obj, newCap, 8);
+    const e = malloc(newCap * ENTRY_BYTES);
+    memory.copy(e, entries, <usize>n * ENTRY_BYTES);
+    if (entries != containerInline(obj)) free(entries);
+    setContainerStorage(obj, e, newCap);
   }
-  const slot = <usize>load<u32>(obj, 12) + (<usize>n << 3);
-  store<u32>(slot, <u32>key);
-  store<u32>(slot, <u32>v, 4);
-  store<u32>(obj, n + 1, 4);
+  setEntry(entryAt(containerItems(obj), n), key, v);
+  setContainerLen(obj, n + 1);
 }
 
 export function opa_value_add_path(base: usize, path: usize, v: usize): i32 {
@@ -194,14 +202,14 @@ export function opa_value_add_path(base: usize, path: usize, v: usize): i32 {
   const n = arrayLen(path);
   let cur = base;
   for (let i: u32 = 0; i < n; i++) {
-    if (load<u32>(cur) != TAG_OBJECT) return ERR_INVALID_TYPE;
+    if (valueTag(cur) != TAG_OBJECT) return ERR_INVALID_TYPE;
     const k = arrayGet(path, i);
     const j = objectLastIndexOf(cur, k);
-    const slot: usize = j < 0 ? 0 : <usize>load<u32>(cur, 12) + (<usize>j << 3);
+    const slot: usize = j < 0 ? 0 : entryAt(containerItems(cur), <u32>j);
     if (i == n - 1) {
       if (slot != 0) {
-        const old = <usize>load<u32>(slot, 4);
-        store<u32>(slot, <u32>v, 4);
+        const old = entryValue(slot);
+        setEntryValue(slot, v);
         if (old != v) opa_value_free(old);
       } else {
         objectPut(cur, newString(stringPtr(k), stringLen(k)), v);
@@ -209,7 +217,7 @@ export function opa_value_add_path(base: usize, path: usize, v: usize): i32 {
       return ERR_OK;
     }
     if (slot != 0) {
-      cur = <usize>load<u32>(slot, 4);
+      cur = entryValue(slot);
     } else {
       const child = newObject(0, 0, 4);
       objectPut(cur, newString(stringPtr(k), stringLen(k)), child);
@@ -225,25 +233,25 @@ export function opa_value_remove_path(base: usize, path: usize): i32 {
   const n = arrayLen(path);
   let cur = base;
   for (let i: u32 = 0; i < n; i++) {
-    if (load<u32>(cur) != TAG_OBJECT) return i == 0 ? ERR_INVALID_TYPE : ERR_OK;
+    if (valueTag(cur) != TAG_OBJECT) return i == 0 ? ERR_INVALID_TYPE : ERR_OK;
     const k = arrayGet(path, i);
     const j = objectLastIndexOf(cur, k);
     if (j < 0) return ERR_OK;
     if (i == n - 1) {
       // Remove every entry with this key (duplicates included), keeping the order of the rest.
-      const len = load<u32>(cur, 4);
-      const entries = <usize>load<u32>(cur, 12);
+      const len = containerLen(cur);
+      const entries = containerItems(cur);
       let w: u32 = 0;
       for (let r: u32 = 0; r < len; r++) {
-        const e = entries + (<usize>r << 3);
-        if (valueEquals(<usize>load<u32>(e), k)) continue;
-        store<u64>(entries + (<usize>w << 3), load<u64>(e));
+        const e = entryAt(entries, r);
+        if (valueEquals(entryKey(e), k)) continue;
+        copyEntry(entryAt(entries, w), e);
         w++;
       }
-      store<u32>(cur, w, 4);
+      setContainerLen(cur, w);
       return ERR_OK;
     }
-    cur = <usize>load<u32>(<usize>load<u32>(cur, 12) + (<usize>j << 3), 4);
+    cur = entryValue(entryAt(containerItems(cur), <u32>j));
   }
   return ERR_OK;
 }
@@ -251,20 +259,21 @@ export function opa_value_remove_path(base: usize, path: usize): i32 {
 /** Frees a value and everything it owns. */
 export function opa_value_free(v: usize): void {
   if (v == 0) return;
-  const t = load<u32>(v);
+  const t = valueTag(v);
   if (t == TAG_ARRAY || t == TAG_SET) {
-    const n = load<u32>(v, 4);
-    const items = <usize>load<u32>(v, 12);
-    for (let i: u32 = 0; i < n; i++) opa_value_free(<usize>load<u32>(items + (<usize>i << 2)));
-    if (items != v + 16) free(items);
+    const n = containerLen(v);
+    const items = containerItems(v);
+    for (let i: u32 = 0; i < n; i++) opa_value_free(itemAt(items, i));
+    if (items != containerInline(v)) free(items);
   } else if (t == TAG_OBJECT) {
-    const n = load<u32>(v, 4);
-    const entries = <usize>load<u32>(v, 12);
+    const n = containerLen(v);
+    const entries = containerItems(v);
     for (let i: u32 = 0; i < n; i++) {
-      opa_value_free(<usize>load<u32>(entries + (<usize>i << 3)));
-      opa_value_free(<usize>load<u32>(entries + (<usize>i << 3), 4));
+      const e = entryAt(entries, i);
+      opa_value_free(entryKey(e));
+      opa_value_free(entryValue(e));
     }
-    if (entries != v + 16) free(entries);
+    if (entries != containerInline(v)) free(entries);
   }
   free(v);
 }

@@ -1,6 +1,8 @@
 // The heap, as the OPA ABI defines it: a bump pointer that hosts read and reset
 // (`opa_heap_ptr_get/set`), plus exact-size free lists so that `opa_free` can recycle blocks.
-// Every block has an 8-byte header [size u32][magic u32] and an 8-aligned payload.
+// Every block has a BlockHeader and an 8-aligned payload; a free block's payload starts with the
+// next block of its free list.
+import { DEBUG } from "./debug";
 import { fatal } from "./env";
 
 const MAGIC_USED: u32 = 0x4f50414d; // "MAPO"
@@ -9,6 +11,28 @@ const SMALL_CLASSES: u32 = 128; // exact lists for payloads of 8..1024 bytes; on
 const LARGE = SMALL_CLASSES;
 const HEADS = memory.data(((SMALL_CLASSES + 1) << 2) as i32, 8);
 const STASH = memory.data(((SMALL_CLASSES + 1) << 2) as i32, 8);
+
+// @ts-ignore: decorator
+@unmanaged class BlockHeader {
+  /** Payload bytes, a multiple of 8. */
+  size: u32;
+  magic: u32;
+}
+const HEADER_BYTES: usize = offsetof<BlockHeader>();
+
+// @ts-ignore: decorator
+@inline function headerOf(p: usize): BlockHeader {
+  return changetype<BlockHeader>(p - HEADER_BYTES);
+}
+/** A free block's successor in its list (0 ends it). */
+// @ts-ignore: decorator
+@inline function nextFree(p: usize): usize {
+  return <usize>load<u32>(p);
+}
+// @ts-ignore: decorator
+@inline function setNextFree(p: usize, next: usize): void {
+  store<u32>(p, <u32>next);
+}
 
 let heapStart: usize = 0;
 let heapPtr: usize = 0;
@@ -68,12 +92,13 @@ function ensure(end: usize): void {
 // @ts-ignore: decorator
 @inline
 export function mallocFast(n: u32): usize {
-  const start = ((heapPtr + 7) & ~<usize>7) + 8;
+  const start = ((heapPtr + 7) & ~<usize>7) + HEADER_BYTES;
   const size: usize = (<usize>n + 7) & ~<usize>7;
   const end = start + (size == 0 ? 8 : size);
   if (listsInUse || n > 0x7ffffff0 || end > memEnd || end < start) return malloc(n);
-  store<u32>(start - 8, <u32>(end - start));
-  store<u32>(start - 4, MAGIC_USED);
+  const h = headerOf(start);
+  h.size = <u32>(end - start);
+  h.magic = MAGIC_USED;
   heapPtr = end;
   return start;
 }
@@ -89,61 +114,67 @@ export function malloc(n: u32): usize {
   if (size == 0) size = 8;
   const cls = classOf(size);
   const head = HEADS + (cls << 2);
-  let p = <usize>load<u32>(head);
+  let p = nextFree(head);
   if (p != 0) {
+    if (DEBUG) assert(headerOf(p).magic == MAGIC_FREE, "alloc: a listed block is not free");
     if (cls != LARGE) {
-      store<u32>(head, load<u32>(p));
-      store<u32>(p - 4, MAGIC_USED);
+      if (DEBUG) assert(headerOf(p).size == size, "alloc: a block in the wrong size class");
+      setNextFree(head, nextFree(p));
+      headerOf(p).magic = MAGIC_USED;
       return p;
     }
     // Large blocks: first fit among the first few, no splitting.
     let prev = head;
     for (let k = 0; p != 0 && k < 16; k++) {
-      if (load<u32>(p - 8) >= size) {
-        store<u32>(prev, load<u32>(p));
-        store<u32>(p - 4, MAGIC_USED);
+      if (headerOf(p).size >= size) {
+        setNextFree(prev, nextFree(p));
+        headerOf(p).magic = MAGIC_USED;
         return p;
       }
       prev = p;
-      p = <usize>load<u32>(p);
+      p = nextFree(p);
     }
   }
-  const start = ((heapPtr + 7) & ~<usize>7) + 8;
+  const start = ((heapPtr + 7) & ~<usize>7) + HEADER_BYTES;
   const end = start + size;
   if (end < start) fatal("opa_malloc: failed");
   ensure(end);
-  store<u32>(start - 8, size);
-  store<u32>(start - 4, MAGIC_USED);
+  const h = headerOf(start);
+  h.size = size;
+  h.magic = MAGIC_USED;
   heapPtr = end;
   return start;
 }
 
 export function free(p: usize): void {
-  if (p < heapFloor + 8 || p >= heapPtr || (p & 7) != 0) return;
-  if (load<u32>(p - 4) != MAGIC_USED) return;
-  const size = load<u32>(p - 8);
+  // Hosts may hand back anything: what is not a live block of this heap is ignored.
+  if (p < heapFloor + HEADER_BYTES || p >= heapPtr || (p & 7) != 0) return;
+  const h = headerOf(p);
+  if (h.magic != MAGIC_USED) return;
+  const size = h.size;
   if (p + size > heapPtr) return;
+  h.magic = MAGIC_FREE;
   if (p + size == heapPtr) {
     // Top of the heap: give it back to the bump pointer.
-    heapPtr = p - 8;
-    store<u32>(p - 4, MAGIC_FREE);
+    heapPtr = p - HEADER_BYTES;
     return;
   }
   const head = HEADS + (classOf(size) << 2);
-  store<u32>(p - 4, MAGIC_FREE);
-  store<u32>(p, load<u32>(head));
-  store<u32>(head, <u32>p);
+  setNextFree(p, nextFree(head));
+  setNextFree(head, p);
   listsInUse = true;
 }
 
 /** Grows block `p` (payload `old` bytes) to at least `n` bytes in place when it is the heap's top block. */
 export function tryExtend(p: usize, n: u32): bool {
-  const size = load<u32>(p - 8);
+  const h = headerOf(p);
+  if (DEBUG) assert(h.magic == MAGIC_USED, "alloc: extending a block not in use");
+  const size = h.size;
   if (p + size != heapPtr) return false;
   const newSize: u32 = (n + 7) & ~7;
   if (newSize <= size) return true;
   ensure(p + newSize);
-  store<u32>(p - 8, newSize);
+  h.size = newSize;
   heapPtr = p + newSize;
   return true;
 }
@@ -155,10 +186,6 @@ export function realloc(p: usize, oldLen: u32, n: u32): usize {
   memory.copy(q, p, oldLen);
   free(p);
   return q;
-}
-
-export function blockSize(p: usize): u32 {
-  return load<u32>(p - 8);
 }
 
 export function stashBlocks(): void {

@@ -1,42 +1,63 @@
-// A growable byte buffer on the ABI heap: a 12-byte header [data u32][len u32][cap u32].
+// A growable byte buffer on the ABI heap: a ByteBuffer header (data, len, cap) and its data block.
 // Growth extends in place when the data block is the heap's top block (the common case while
 // dumping), otherwise reallocates.
 import { malloc, realloc, tryExtend } from "./alloc";
+import { DEBUG } from "./debug";
 import { fatal } from "./env";
 import { dumpValue } from "./dump";
 import { writeNumber } from "./dtoa";
 
+// @ts-ignore: decorator
+@unmanaged class ByteBuffer {
+  data: usize;
+  len: u32;
+  cap: u32;
+}
+
+// @ts-ignore: decorator
+@inline function buffer(b: usize): ByteBuffer {
+  return changetype<ByteBuffer>(b);
+}
+
 export function bufNew(cap: u32): usize {
   if (cap < 16) cap = 16;
-  const b = malloc(12);
-  store<u32>(b, <u32>malloc(cap));
-  store<u32>(b, 0, 4);
-  store<u32>(b, cap, 8);
+  const b = malloc(offsetof<ByteBuffer>());
+  const h = buffer(b);
+  h.data = malloc(cap);
+  h.len = 0;
+  h.cap = cap;
   return b;
 }
 
 export function bufPtr(b: usize): usize {
-  return <usize>load<u32>(b);
+  return buffer(b).data;
 }
 
 export function bufLen(b: usize): u32 {
-  return load<u32>(b, 4);
+  return buffer(b).len;
+}
+
+/** Takes back what was written after length `n` (n ≤ the current length). */
+export function bufSetLen(b: usize, n: u32): void {
+  if (DEBUG) assert(n <= buffer(b).len, "buf: set length beyond the written bytes");
+  buffer(b).len = n;
 }
 
 /** Makes room for `n` more bytes; returns the write address. */
 // @ts-ignore: decorator
 @inline
 export function bufReserve(b: usize, n: u32): usize {
-  const len = load<u32>(b, 4);
-  const cap = load<u32>(b, 8);
-  if (cap - len < n) bufGrow(b, n);
-  return <usize>load<u32>(b) + len;
+  const h = buffer(b);
+  const len = h.len;
+  if (h.cap - len < n) bufGrow(b, n);
+  return h.data + len;
 }
 
 function bufGrow(b: usize, n: u32): void {
-  const len = load<u32>(b, 4);
-  const cap = load<u32>(b, 8);
-  const data = <usize>load<u32>(b);
+  const h = buffer(b);
+  const len = h.len;
+  const cap = h.cap;
+  const data = h.data;
   const need: u64 = <u64>len + n;
   if (need > 0xfffffff0) fatal("opa_malloc: failed");
   // At the top of the heap: extend in place by what is needed plus some slack (no copy, and
@@ -44,21 +65,23 @@ function bufGrow(b: usize, n: u32): void {
   const slack: u64 = need >> 4 < 4096 ? 4096 : need >> 4;
   const inPlace = need + slack > 0xfffffff0 ? need : need + slack;
   if (tryExtend(data, <u32>inPlace)) {
-    store<u32>(b, <u32>inPlace, 8);
+    h.cap = <u32>inPlace;
     return;
   }
   let want: u64 = <u64>cap << 1;
   if (want < need) want = need;
   if (want > 0xfffffff0) want = need;
-  const p = realloc(data, len, <u32>want);
-  store<u32>(b, <u32>p);
-  store<u32>(b, <u32>want, 8);
+  h.data = realloc(data, len, <u32>want);
+  h.cap = <u32>want;
 }
 
+/** Counts `n` bytes written at the address bufReserve returned. */
 // @ts-ignore: decorator
 @inline
 export function bufAdvance(b: usize, n: u32): void {
-  store<u32>(b, load<u32>(b, 4) + n, 4);
+  const h = buffer(b);
+  if (DEBUG) assert(h.cap - h.len >= n, "buf: advance beyond the reserved bytes");
+  h.len += n;
 }
 
 export function bufByte(b: usize, c: u32): void {

@@ -3,28 +3,33 @@
 // and non-string keys stay raw, so Go hosts can `ast.ParseTerm` the output.
 import { bufAscii, bufByte, bufBytes, bufJsonString, bufNew, bufPtr, bufLen } from "./buf";
 import { free } from "./alloc";
-import { TAG_NULL, TAG_BOOL, TAG_NUMBER, TAG_STRING, TAG_ARRAY, TAG_OBJECT, TAG_SET } from "./value";
+import {
+  TAG_NULL, TAG_BOOL, TAG_NUMBER, TAG_STRING, TAG_ARRAY, TAG_OBJECT, TAG_SET,
+  containerItems, containerLen, entryAt, entryKey, entryValue, itemAt, numberTextLen, numberTextPtr, rawBool,
+  rawStringLen, rawStringPtr, valueTag,
+} from "./value";
 
 export function dumpValue(b: usize, v: usize, rego: bool): void {
-  switch (load<u32>(v)) {
+  const tag = valueTag(v);
+  switch (tag) {
     case TAG_NULL:
       bufAscii(b, "null");
       return;
     case TAG_BOOL:
-      if (load<u32>(v, 4) != 0) bufAscii(b, "true");
+      if (rawBool(v)) bufAscii(b, "true");
       else bufAscii(b, "false");
       return;
     case TAG_NUMBER:
-      bufBytes(b, v + 16, load<u32>(v, 4));
+      bufBytes(b, numberTextPtr(v), numberTextLen(v));
       return;
     case TAG_STRING:
-      bufJsonString(b, <usize>load<u32>(v, 8), load<u32>(v, 4));
+      bufJsonString(b, rawStringPtr(v), rawStringLen(v));
       return;
     case TAG_ARRAY:
     case TAG_SET: {
-      const n = load<u32>(v, 4);
-      const items = <usize>load<u32>(v, 12);
-      const set = rego && load<u32>(v) == TAG_SET;
+      const n = containerLen(v);
+      const items = containerItems(v);
+      const set = rego && tag == TAG_SET;
       if (set && n == 0) {
         bufAscii(b, "set()");
         return;
@@ -32,19 +37,20 @@ export function dumpValue(b: usize, v: usize, rego: bool): void {
       bufByte(b, set ? 0x7b : 0x5b);
       for (let i: u32 = 0; i < n; i++) {
         if (i > 0) bufByte(b, 0x2c);
-        dumpValue(b, <usize>load<u32>(items + (<usize>i << 2)), rego);
+        dumpValue(b, itemAt(items, i), rego);
       }
       bufByte(b, set ? 0x7d : 0x5d);
       return;
     }
     case TAG_OBJECT: {
-      const n = load<u32>(v, 4);
-      const entries = <usize>load<u32>(v, 12);
+      const n = containerLen(v);
+      const entries = containerItems(v);
       bufByte(b, 0x7b);
       for (let i: u32 = 0; i < n; i++) {
         if (i > 0) bufByte(b, 0x2c);
-        const k = <usize>load<u32>(entries + (<usize>i << 3));
-        if (load<u32>(k) == TAG_STRING || rego) {
+        const e = entryAt(entries, i);
+        const k = entryKey(e);
+        if (valueTag(k) == TAG_STRING || rego) {
           dumpValue(b, k, rego);
         } else {
           const t = bufNew(32);
@@ -54,7 +60,7 @@ export function dumpValue(b: usize, v: usize, rego: bool): void {
           free(t);
         }
         bufByte(b, 0x3a);
-        dumpValue(b, <usize>load<u32>(entries + (<usize>i << 3), 4), rego);
+        dumpValue(b, entryValue(e), rego);
       }
       bufByte(b, 0x7d);
       return;

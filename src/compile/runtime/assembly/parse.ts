@@ -7,7 +7,8 @@ import { malloc, free } from "./alloc";
 import { parseNumber } from "./num";
 import {
   TAG_ARRAY, TAG_OBJECT, TAG_SET, TAG_STRING,
-  copyBytes, newArray, newBool, newNull, newNumber, newObject, newString, newStringCap, setStringLen, valueEquals, valueHash,
+  copyBytes, newArray, newBool, newNull, newNumber, newObject, newString, newStringCap, setStringLen, stringInline, valueEquals,
+  valueHash, valueTag,
 } from "./value";
 
 export const MAX_DEPTH: i32 = 1000;
@@ -19,7 +20,18 @@ const F_OBJ_KEY: u32 = 3; // expecting a key
 const F_OBJ_VALUE: u32 = 4; // expecting a value after ':'
 const F_BRACE_FIRST: u32 = 5; // Rego: first element after '{' (object key or set element)
 
-const FRAMES = memory.data((MAX_DEPTH + 2) << 3, 8); // [kind u32][items start u32]
+/** An open container: its kind (F_*) and where its items start on the item stack. */
+// @ts-ignore: decorator
+@unmanaged class Frame {
+  kind: u32;
+  start: u32;
+}
+const FRAMES = memory.data((MAX_DEPTH + 2) * <i32>offsetof<Frame>(), 8);
+
+// @ts-ignore: decorator
+@inline function frame(depth: i32): Frame {
+  return changetype<Frame>(FRAMES + <usize>depth * offsetof<Frame>());
+}
 const ITEMS_STATIC_CAP: u32 = 1024;
 const ITEMS_STATIC = memory.data(<i32>(ITEMS_STATIC_CAP << 2), 8);
 
@@ -216,7 +228,7 @@ function parseString(): usize {
   if (p >= e) return 0;
   const rawLen = <u32>(p - start);
   const v = newStringCap(rawLen);
-  let d = v + 12;
+  let d = stringInline(v);
   if (simple) {
     copyBytes(d, start, rawLen);
     setStringLen(v, rawLen);
@@ -310,7 +322,7 @@ function parseString(): usize {
     d += n;
     p += n;
   }
-  setStringLen(v, <u32>(d - (v + 12)));
+  setStringLen(v, <u32>(d - stringInline(v)));
   pos = stop + 1;
   return v;
 }
@@ -415,10 +427,10 @@ function parseLoop(rego: bool): usize {
         v = c == 0x7b ? newObject(0, 0, 0) : newArray(TAG_ARRAY, 0, 0);
       } else {
         depth++;
-        const f = FRAMES + (<usize>depth << 3);
+        const f = frame(depth);
         kind = c == 0x5b ? F_ARRAY : rego ? F_BRACE_FIRST : F_OBJ_KEY;
-        store<u32>(f, kind);
-        store<u32>(f, itemsLen, 4);
+        f.kind = kind;
+        f.start = itemsLen;
         continue;
       }
     } else if (c == 0x2d || isDigit(c)) {
@@ -446,32 +458,32 @@ function parseLoop(rego: bool): usize {
         pos = p;
         return v;
       }
-      const f = FRAMES + (<usize>depth << 3);
+      const f = frame(depth);
       p = skipWsFrom(p, e);
       const s: u32 = p < e ? <u32>load<u8>(p) : 0x100;
       if (kind == F_OBJ_KEY || kind == F_BRACE_FIRST) {
         if (s == 0x3a) {
-          if (kind == F_OBJ_KEY && load<u32>(v) != TAG_STRING) return 0;
+          if (kind == F_OBJ_KEY && valueTag(v) != TAG_STRING) return 0;
           p++;
           pushItem(v);
           kind = F_OBJ_VALUE;
-          store<u32>(f, kind);
+          f.kind = kind;
           break;
         }
         if (kind == F_OBJ_KEY) return 0;
         kind = F_SET;
-        store<u32>(f, F_SET);
+        f.kind = F_SET;
       }
       pushItem(v);
       if (s == 0x2c) {
         p++;
         if (kind == F_OBJ_VALUE) {
           kind = F_OBJ_KEY;
-          store<u32>(f, kind);
+          f.kind = kind;
         }
         break;
       }
-      const start = load<u32>(f, 4);
+      const start = f.start;
       if (kind == F_ARRAY) {
         if (s != 0x5d) return 0;
         v = newArray(TAG_ARRAY, items + (<usize>start << 2), itemsLen - start);
@@ -487,7 +499,7 @@ function parseLoop(rego: bool): usize {
       p++;
       itemsLen = start;
       depth--;
-      kind = depth > 0 ? load<u32>(FRAMES + (<usize>depth << 3)) : 0;
+      kind = depth > 0 ? frame(depth).kind : 0;
     }
   }
   return 0;

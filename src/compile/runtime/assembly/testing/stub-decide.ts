@@ -4,6 +4,7 @@
 // policyInit copies the linked table (if any) into persistent memory, like the real policy.
 import { malloc } from "../alloc";
 import { bufAscii, bufValue } from "../buf";
+import { ENTRYPOINT_DECISION } from "../entrypoints";
 import { __claimguard_table_copy, __claimguard_table_size } from "../table";
 
 let tablePtr: usize = 0;
@@ -18,10 +19,10 @@ export function policyInit(): void {
 }
 
 export function policyEval(entrypoint: u32, input: usize, out: usize): void {
-  if (entrypoint == 0) bufAscii(out, '{"stub":true,"input":');
+  if (entrypoint == ENTRYPOINT_DECISION) bufAscii(out, '{"stub":true,"input":');
   if (input == 0) bufAscii(out, "null");
   else bufValue(out, input);
-  if (entrypoint == 0) bufAscii(out, "}");
+  if (entrypoint == ENTRYPOINT_DECISION) bufAscii(out, "}");
 }
 
 export function stubTablePtr(): usize {

@@ -315,7 +315,10 @@ export function genToken(g: G, route: IRRoute | null, params: Obj, now: number):
       const v = json(g);
       return v === null ? 0 : v;
     };
-    claims.set(id, want === 'exists' ? exists() : reorderKeys(want.value, below(g, 1000)));
+    if (want === 'exists') claims.set(id, exists());
+    // An object or list wanted: sometimes a value of another type that looks like it (lookAlike).
+    else if (typeof want.value === 'object' && want.value !== null && percent(g, 15)) claims.set(id, lookAlike(g, want.value));
+    else claims.set(id, reorderKeys(want.value, below(g, 1000)));
   }
 
   // Damage: a per-token rate, so some tokens are pristine and some are wrecked.
@@ -366,7 +369,7 @@ function wrongValue(g: G, id: string, v: unknown): unknown {
     case 'sub':
       return pick(g, SUBJECTS);
     default:
-      return percent(g, 25) ? lookAlike(g, v) : json(g, 2);
+      return json(g, 2);
   }
 }
 

@@ -12,6 +12,7 @@ export const scopes = {
   runtime: { mutate: ['src/runtime/**/*.ts'], break: 90 },
   bundle: { mutate: ['src/bundle/**/*.ts'], break: 90 },
   lambda: { mutate: ['src/lambda/**/*.ts'], break: 90 },
+  authorizer: { mutate: ['src/authorizer/**/*.ts'], break: 90 },
 };
 
 const name = process.env['MUTATION_SCOPE'];

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run mutation [-- <scope>… [stryker flags]]`: builds, then runs Stryker once per scope of
-// stryker.config.mjs (policy, decision, runtime, bundle, lambda by default), one after the other,
+// stryker.config.mjs (policy, decision, runtime, bundle, lambda, authorizer by default), one after the other,
 // and prints each scope's score. Exits non-zero when any scope falls below its threshold.
 //
 //   npm run mutation                         every scope (about an hour on two quiet cores)

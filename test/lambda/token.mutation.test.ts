@@ -183,8 +183,8 @@ describe('withTenant', () => {
 });
 
 describe('crossCheck against the authorizer\'s claims', () => {
-  const token = { sub: 'u1', iat: 1712345678, exp: 1712349278, sessionHandle: 'h-1' };
-  const claims = { sub: 'u1', iat: '1712345678', exp: '1712349278', sessionHandle: 'h-1' };
+  const token: Record<string, unknown> = { sub: 'u1', iat: 1712345678, exp: 1712349278, sessionHandle: 'h-1' };
+  const claims: Record<string, unknown> = { sub: 'u1', iat: '1712345678', exp: '1712349278', sessionHandle: 'h-1' };
   const differs = (name: string) => refused('TOKEN_CLAIMS_MISMATCH', `claim "${name}" of the token differs from the authorizer's`);
 
   it('agrees when every cross-checked claim matches (numbers as decimal text or as numbers)', () => {

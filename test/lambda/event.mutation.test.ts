@@ -74,6 +74,8 @@ describe('the Authorization header', () => {
     expect(auth(null)).toEqual([]);
     expect(auth(['authorization'])).toEqual([]);
     expect(auth('authorization: a')).toEqual([]);
+    // A list is not a header map even when it carries a property of that name.
+    expect(auth(Object.assign(['x'], { authorization: 'Bearer t' }))).toEqual([]);
   });
 
   it('payload 1.0: the multi-value map is the truth; a single-value entry it lacks is one more header', () => {
@@ -110,6 +112,18 @@ describe('payload 2.0', () => {
 
   it.each([['$default'], [''], [undefined], [7]])('stage %j is no prefix', (stage) => {
     expect(facts(v2({ routeKey: '$default', rawPath: '/prod/x' }, { stage })).path).toBe('/prod/x');
+  });
+
+  it.each<[unknown, string]>([
+    ['$default', '/$default/orders/42'],
+    ['', '//orders/42'],
+    [7, '/7/orders/42'],
+  ])('stage %j is no prefix even where the path starts with its text (%s is kept as it came)', (stage, rawPath) => {
+    expect(facts(v2({ routeKey: '$default', rawPath }, { stage })).path).toBe(rawPath);
+  });
+
+  it('no domainName (a hand-built or test event): routed by API Gateway, not a Function URL', () => {
+    expect(facts(v2({}, { domainName: undefined }))).toMatchObject({ source: 'api-gateway', routeKey: 'GET /orders/{orderId}', path: '/orders/42' });
   });
 
   it('no JWT authorizer: claims null', () => {
@@ -227,6 +241,7 @@ describe('events that are not API Gateway or Function URL events', () => {
     ['version 3.0', { ...v2(), version: '3.0' }, 'not an API Gateway proxy event (version "3.0")'],
     ['version 1.0 without httpMethod', { version: '1.0', requestContext: {} }, 'not an API Gateway proxy event (version "1.0")'],
     ['version 2 as a number', { ...v2(), version: 2 }, 'not an API Gateway proxy event (version 2)'],
+    ['a payload 1.0 event labelled 3.0', { ...v1(), version: '3.0' }, 'not an API Gateway proxy event (version "3.0")'],
     ['an SQS record', { Records: [{ eventSource: 'aws:sqs' }], requestContext: {} }, 'not an API Gateway proxy event (version undefined)'],
     ['a v2 event mislabelled 1.0', { ...v2(), version: '1.0' }, 'not an API Gateway proxy event (version "1.0")'],
   ])('%s', (_name, event, unsupported) => {

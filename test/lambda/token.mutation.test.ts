@@ -101,6 +101,15 @@ describe('decodeToken', () => {
       expect(decodeToken(`${HEADER}.${segment}.c2ln`)).toEqual(notB64);
     });
 
+    it('a length of 4n + 1 is refused even where skipped characters would make the byte count fit', () => {
+      // `{   }` is 7 characters of base64url (5 bytes); two characters Node skips make 9, and 9
+      // characters (4n + 1) are 5 bytes by the length rule: only the 4n + 1 check refuses it.
+      expect(b64('{   }')).toBe('eyAgIH0');
+      expect(Buffer.from('eyAgIH0!!', 'base64url')).toHaveLength(5);
+      expect(decodeToken(`${HEADER}.eyAgIH0!!.c2ln`)).toEqual(notB64);
+      expect(decodeToken(`eyAgIH0!!.${b64(payload)}.c2ln`)).toEqual(refused('TOKEN_MALFORMED', 'token header is not a base64url JSON object'));
+    });
+
     it('the "+" case really differs from its base64url form only by the alphabet', () => {
       const url = b64('{"a":"ü>"}');
       expect(url).toMatch(/-/);
@@ -215,6 +224,12 @@ describe('crossCheck against the authorizer\'s claims', () => {
     ['1712345679', false],
   ])('iat reported as %j agrees: %s', (reported, agrees) => {
     expect(crossCheck(token, { ...claims, iat: reported })).toEqual(agrees ? null : differs('iat'));
+  });
+
+  it('a number is reported as a number or as decimal text, never inside a list or an object that prints as it', () => {
+    expect(crossCheck(token, { ...claims, iat: ['1712345678'] })).toEqual(differs('iat'));
+    expect(crossCheck(token, { ...claims, iat: [1712345678] })).toEqual(differs('iat'));
+    expect(crossCheck(token, { ...claims, exp: { toString: () => '1712349278' } })).toEqual(differs('exp'));
   });
 
   it('a negative number and a fraction compare as numbers too', () => {

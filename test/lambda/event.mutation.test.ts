@@ -118,12 +118,15 @@ describe('payload 2.0', () => {
     ['$default', '/$default/orders/42'],
     ['', '//orders/42'],
     [7, '/7/orders/42'],
+    [['p'], '/p/orders/42'], // a list that prints as a stage name is still no stage
   ])('stage %j is no prefix even where the path starts with its text (%s is kept as it came)', (stage, rawPath) => {
     expect(facts(v2({ routeKey: '$default', rawPath }, { stage })).path).toBe(rawPath);
   });
 
-  it('no domainName (a hand-built or test event): routed by API Gateway, not a Function URL', () => {
+  it('no domainName (a hand-built or test event), or one that is not a string: routed by API Gateway, not a Function URL', () => {
     expect(facts(v2({}, { domainName: undefined }))).toMatchObject({ source: 'api-gateway', routeKey: 'GET /orders/{orderId}', path: '/orders/42' });
+    // A list that prints as a lambda-url domain is not one.
+    expect(facts(v2({}, { domainName: ['abcdefghij.lambda-url.eu-west-1.on.aws'] }))).toMatchObject({ source: 'api-gateway', routeKey: 'GET /orders/{orderId}' });
   });
 
   it('no JWT authorizer: claims null', () => {

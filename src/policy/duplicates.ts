@@ -1,6 +1,6 @@
 // Duplicate map keys. YAML allows the parser to keep the last one silently; in a policy that
 // would hide a route or a requirement, so every repeat is an error pointing at the first.
-import { isAlias, isMap, isPair, isSeq } from 'yaml';
+import { isMap, isPair, isSeq } from 'yaml';
 import type { PolicyError } from './errors.js';
 import { keyString, positionOf, problemAt, type DataPath, type SourceFile } from './source.js';
 
@@ -29,8 +29,9 @@ export function findDuplicateKeys(file: SourceFile): PolicyError[] {
             : problemAt(file, at, 'KEY_DUPLICATE', `key "${key}" appears twice in the same map (first at ${file.name}:${line}:${col})`),
         );
       }
-      // Aliased subtrees were checked where their anchor is defined.
-      if (!isAlias(pair.value)) visit(pair.value, [...path, key]);
+      // An alias is neither a map nor a list, so visit stops there: its subtree is checked once,
+      // where its anchor is defined.
+      visit(pair.value, [...path, key]);
     }
   };
   visit(file.doc.contents, []);

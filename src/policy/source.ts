@@ -48,8 +48,9 @@ export function parseSource(name: string, text: string): ParsedSource {
   return { file: { ...shell, data }, problems, syntaxOk: problems.length === 0 };
 }
 
+/** yaml's message as is (prettyErrors is off, so it carries no "at line N, column M" excerpt). */
 function yamlMessage(message: string): string {
-  const plain = message.replace(/\s+at line \d+, column \d+[\s\S]*$/, '').trim();
+  const plain = message.trim();
   return plain.startsWith('Source contains multiple documents') ? 'a policy file holds one YAML document: remove "---" and what follows, or move it to its own file' : plain;
 }
 
@@ -133,7 +134,7 @@ export function offsetOf(file: SourceFile, path: DataPath, part: 'key' | 'value'
   const value = valueNode?.range?.[0];
   // An empty value (`mfa:`) has no useful position of its own: point at its key.
   const emptyValue = isScalar(valueNode) && valueNode.value === null;
-  if (complete && part === 'value' && value !== undefined && !emptyValue) return value;
+  if (complete && part !== 'key' && value !== undefined && !emptyValue) return value;
   if (key !== undefined) return key;
   return value ?? 0;
 }

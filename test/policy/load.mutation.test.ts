@@ -82,6 +82,19 @@ describe('reading files (read.ts)', () => {
     expect(p.formatted[0]?.split('\n').slice(1)).toEqual(['  x: ab\ufffdcd', '       ^']);
   });
 
+  it('after many multi-byte characters: the offset of the invalid byte itself, not of a character cut in two', async () => {
+    const bytes = Buffer.concat([Buffer.from(`x: ${'é'.repeat(40)}`), Buffer.from([0xff]), Buffer.from('\n')]);
+    const p = await problems({ 'policies.yaml': bytes });
+    expect(p.errors).toEqual([error('FILE_NOT_UTF8', 'policies.yaml:1:44', 'policies.yaml is not valid UTF-8 (byte 0xff at offset 83); save it as UTF-8')]);
+  });
+
+  it('a lone CR inside the line is kept in the line shown; one ending the file is not', async () => {
+    const bytes = Buffer.concat([Buffer.from('version: 1\nx: a\rb'), Buffer.from([0xff]), Buffer.from('c\r')]);
+    const p = await problems({ 'policies.yaml': bytes });
+    expect(p.errors).toEqual([error('FILE_NOT_UTF8', 'policies.yaml:2:7', 'policies.yaml is not valid UTF-8 (byte 0xff at offset 17); save it as UTF-8')]);
+    expect(p.formatted[0]?.split('\n').slice(1)).toEqual(['  x: a\rb\ufffdc', '        ^']);
+  });
+
   it('an included file that is not UTF-8 is named as included, and the rest of the load still runs', async () => {
     const p = await problems({
       'policies.yaml': lines(...HEAD, 'include: [rules/*.yaml]', 'routes:', '  get /a: { public: true }'),

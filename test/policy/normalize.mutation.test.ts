@@ -143,7 +143,7 @@ describe('dedupe', () => {
   });
 
   it('values that only look alike are different checks', () => {
-    const values = [1, '1', true, 'true', [1, 2], [2, 1], [[1]], [1, [2]], { a: [1] }, { a: 1 }, { '1': 1 }, [{ a: 1 }], 0, false, '', [], {}];
+    const values = [1, '1', true, 'true', [1, 2], [12], [2, 1], [[1]], [1, [2]], { a: [1] }, { a: 1 }, { '1': 1 }, [{ a: 1 }], 0, false, '', [], {}];
     expect(lines_(dedupe(values.map((v, i) => claim(v, i))))).toEqual(values.map((_v, i) => i));
   });
 

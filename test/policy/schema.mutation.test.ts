@@ -70,6 +70,14 @@ describe('keys', () => {
     ]);
   });
 
+  it('a requirement name anywhere but beside require: is just unknown', () => {
+    const text = lines(...HEAD, 'mfa: true', 'routes:', '  GET /a:', '    require: { roles: { anyOf: [a], mfa: true } }');
+    expect(entryProblems(text)).toEqual([
+      { code: 'KEY_UNKNOWN', at: 'policies.yaml:3:1', message: 'unknown key "mfa" in (file)' },
+      { code: 'KEY_UNKNOWN', at: at(text, 6, 'mfa'), message: 'unknown key "mfa" in routes["GET /a"].require.roles' },
+    ]);
+  });
+
   it('a key that is not a requirement beside require: is unknown (did you mean)', () => {
     const text = lines(...HEAD, 'routes:', '  GET /a:', '    requires: {}');
     expect(entryProblems(text)).toContainEqual({
@@ -110,6 +118,11 @@ describe('keys', () => {
 });
 
 describe('types', () => {
+  it('routes that are a list, not a map of route keys', () => {
+    const text = lines(...HEAD, 'routes: [GET /a]');
+    expect(entryProblems(text)).toEqual([{ code: 'TYPE_MISMATCH', at: 'policies.yaml:3:9', message: 'routes must be a map (got ["GET /a"])' }]);
+  });
+
   it.each([
     ['audience: 5', 'audience must be a string (got 5)'],
     ['include: rules/*.yaml', 'include must be a list (got "rules/*.yaml")'],

@@ -131,6 +131,17 @@ describe('duplicate keys (findDuplicateKeys)', () => {
     ]);
   });
 
+  it('only the top-level routes map holds routes: not defaults, nor a routes map inside a list', () => {
+    const text = lines('defaults: { require: { mfa: true }, require: { mfa: true } }', 'x: [{ routes: { GET /a: 1, GET /a: 2 } }]');
+    expect(dups(text)).toEqual([
+      error('KEY_DUPLICATE', at(text, 1, 'require', 2), `key "require" appears twice in the same map (first at ${at(text, 1, 'require')})`),
+      error('KEY_DUPLICATE', at(text, 2, 'GET', 2), `key "GET /a" appears twice in the same map (first at ${at(text, 2, 'GET')})`),
+    ]);
+    expect(dups(lines('- routes: { GET /a: 1, GET /a: 2 }'))).toEqual([
+      error('KEY_DUPLICATE', 'policies.yaml:1:24', 'key "GET /a" appears twice in the same map (first at policies.yaml:1:13)'),
+    ]);
+  });
+
   it('an anchored map is checked once, where it is defined, not again at each alias', () => {
     const text = lines(...HEAD, 'defaults:', '  require: &r { mfa: true, mfa: true }', 'routes:', '  GET /a: { require: *r }', '  GET /b: { require: *r }');
     expect(dups(text)).toEqual([

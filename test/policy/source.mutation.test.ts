@@ -1,13 +1,16 @@
 // The small pieces every policy problem goes through: positions (source.ts), path names (paths.ts),
 // report order and layout (errors.ts), "did you mean" (suggest.ts) and the counts shown to users
 // (stats.ts). Each pinned on its edges. Found by mutation testing (CONTRIBUTING.md, "Mutation testing").
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { byPath, filesMatching } from '../../src/policy/globs.js';
 import { formatPositioned, PolicyError, sortProblems } from '../../src/policy/errors.js';
 import type { Check, PolicyIR } from '../../src/policy/ir.js';
 import { dataPath, formatPath } from '../../src/policy/paths.js';
 import { keysInOrder, keyString, offsetOf, parseSource, positionOf, problemAt, problemAtPath, sourceLineAt, type DataPath } from '../../src/policy/source.js';
 import { countRequirements, policyCounts } from '../../src/policy/stats.js';
 import { closest, didYouMean, editDistance } from '../../src/policy/suggest.js';
+import { writeFixture } from './fixtures.js';
 
 function file(text: string, name = 'p.yaml') {
   const p = parseSource(name, text);
@@ -63,6 +66,12 @@ describe('positions (source.ts)', () => {
     expect({ value: at(path), key: at(path, 'key') }).toEqual({ value, key });
   });
 
+  it('a string step never indexes a list, and a scalar has nothing inside: the closest enclosing key', () => {
+    expect([at(['e', '0', 'f']), at(['e', '0'], 'key')]).toEqual(['3:1', '3:1']);
+    expect([at(['h', 0]), at(['h', 'x']), at(['h', 0, 'y'], 'key')]).toEqual(['7:1', '7:1', '7:1']);
+    expect(keysInOrder(f, ['h', 0])).toEqual([]);
+  });
+
   it('the default part is the value', () => {
     expect(offsetOf(f, ['a'])).toBe(offsetOf(f, ['a'], 'value'));
     expect(offsetOf(f, ['a'])).toBe(text.indexOf('{ b'));
@@ -96,6 +105,11 @@ describe('positions (source.ts)', () => {
   it('source lines without their CR; none past the end', () => {
     const g = file('a: 1\r\nb: 2\r\n');
     expect([sourceLineAt(g, 1), sourceLineAt(g, 2), sourceLineAt(g, 3), sourceLineAt(g, 4)]).toEqual(['a: 1', 'b: 2', '', null]);
+  });
+
+  it('only the CR that ends a line is dropped', () => {
+    const g = { ...file('a: 1\n'), text: 'a: "x\ry"\r\nb: 1\r\r\n' };
+    expect([sourceLineAt(g, 1), sourceLineAt(g, 2)]).toEqual(['a: "x\ry"', 'b: 1\r']);
   });
 
   it('problemAt and problemAtPath: an error unless told, the line shown', () => {
@@ -137,6 +151,22 @@ describe('paths.ts', () => {
     expect(dataPath('/a~0b/~1/c', {})).toEqual(['a~b', '/', 'c']);
     expect(dataPath('/a/0', { a: null })).toEqual(['a', '0']);
     expect(dataPath('/0/1', [[5, 6]])).toEqual([0, 1]);
+  });
+});
+
+describe('globs.ts', () => {
+  it('filesMatching: absolute, normalized paths of files only (not directories), in path order', async () => {
+    const dir = writeFixture({ 'conf/p.yaml': 'x', 'r/b.yaml': 'x', 'r/B.yaml': 'x', 'r/a.yaml': 'x', 'r/d.yaml/x': 'x', 'r/s/c.yaml': 'x' });
+    expect(await filesMatching('../r/*.yaml', join(dir, 'conf'))).toEqual({ ok: true, files: ['B', 'a', 'b'].map((n) => join(dir, 'r', `${n}.yaml`)) });
+    expect(await filesMatching('r/**', dir)).toEqual({
+      ok: true,
+      files: ['r/B.yaml', 'r/a.yaml', 'r/b.yaml', 'r/d.yaml/x', 'r/s/c.yaml'].map((n) => join(dir, n)),
+    });
+    expect(await filesMatching('none/*.yaml', dir)).toEqual({ ok: true, files: [] });
+  });
+
+  it('byPath: code-unit order, 0 only for the same path', () => {
+    expect([byPath('a', 'b'), byPath('b', 'a'), byPath('a', 'a'), byPath('B', 'a'), byPath('a/b', 'a-b')]).toEqual([-1, 1, 0, -1, 1]);
   });
 });
 
@@ -216,5 +246,52 @@ describe('stats.ts', () => {
     const route = (pub: boolean, checks: Check[]) => ({ key: 'GET /', method: 'GET' as const, segments: [], public: pub, checks, at });
     const ir: PolicyIR = { version: 1, audience: null, issuer: null, routes: [route(true, []), route(false, [mfa, anyOf([mfa], [mfa])]), route(false, [mfa]), route(true, [])] };
     expect(policyCounts(ir)).toEqual({ routes: 4, publicRoutes: 2, requirements: 4 });
+  });
+});
+
+describe('positions off the written shape (source.ts)', () => {
+  const text = 'h: 1\ne:\n  - a\n  - b\nz: {}\n';
+  const f = file(text);
+  const at = (g: typeof f, path: DataPath, part?: 'key' | 'value'): string => {
+    const { line, col } = positionOf(g, offsetOf(g, path, part));
+    return `${line}:${col}`;
+  };
+
+  it.each<[string, DataPath]>([
+    ['a name under a scalar', ['h', 'x']],
+    ['an index under a scalar', ['h', 0]],
+  ])('%s: the scalar\'s key, either part', (_name, path) => {
+    expect([at(f, path), at(f, path, 'key')]).toEqual(['1:1', '1:1']);
+    expect(keysInOrder(f, path)).toEqual([]);
+  });
+
+  it.each<[string, DataPath]>([
+    ['an index written as a string', ['e', '1']],
+    ['a name that is a property of every list', ['e', 'length']],
+  ])('%s is not a list index: the list\'s key', (_name, path) => {
+    expect([at(f, path), at(f, path, 'key')]).toEqual(['2:1', '2:1']);
+  });
+
+  it('a number on a list is an index', () => {
+    expect([at(f, ['e', 1]), at(f, ['e', 1], 'key')]).toEqual(['4:5', '4:5']);
+  });
+
+  it('an empty flow map is a map: its keys are none, its place is the "{"', () => {
+    expect([at(f, ['z']), keysInOrder(f, ['z'])]).toEqual(['5:4', []]);
+  });
+
+  it('an alias whose anchor comes later resolves to nothing: the key that holds it', () => {
+    // toJS refuses the alias, so parseSource reports it at the file's start. offsetOf takes any
+    // parsed file: through such an alias it must still answer, not throw.
+    const p = parseSource('p.yaml', 'z: 1\na: *x\nb: &x { x: 1 }\n');
+    expect(p.problems.map((e) => `${e.code} ${e.line}:${e.col} ${e.message}`)).toEqual([
+      'YAML_SYNTAX 1:1 Unresolved alias (the anchor must be set before the alias): x',
+    ]);
+    expect([at(p.file, ['a', 'x']), at(p.file, ['a', 'x'], 'key'), at(p.file, ['a']), keysInOrder(p.file, ['a'])]).toEqual(['2:1', '2:1', '2:4', []]);
+  });
+
+  it('a source line keeps a carriage return inside it; only one ending the line is dropped', () => {
+    const g = file('# a\rb\r\nx: "1\r2"\n');
+    expect([sourceLineAt(g, 1), sourceLineAt(g, 2), sourceLineAt(g, 3)]).toEqual(['# a\rb', 'x: "1\r2"', '']);
   });
 });

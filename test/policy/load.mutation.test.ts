@@ -3,10 +3,41 @@
 // missing, moves, or is reported by a step that should have been skipped fails a test. Found by
 // mutation testing (CONTRIBUTING.md, "Mutation testing").
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import type { PolicyError } from '../../src/policy/errors.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PolicyError } from '../../src/policy/errors.js';
 import { loadPolicy, type LoadOptions } from '../../src/policy/load.js';
 import { lines, writeFixture } from './fixtures.js';
+
+// The real reader and schema everywhere but in "fail closed" below, where one file is made to be
+// dropped by a step that reports no error for it.
+const drop = vi.hoisted(() => ({ read: null as string | null, entry: false, rule: null as string | null }));
+
+vi.mock('../../src/policy/read.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/policy/read.js')>();
+  return {
+    ...real,
+    readPolicyFile: async (absPath: string, name: string) =>
+      name === drop.read
+        ? { ok: false, error: new PolicyError({ code: 'FILE_UNREADABLE', message: `not read: ${name}`, file: name, line: 1, col: 1, severity: 'warning' }) }
+        : real.readPolicyFile(absPath, name),
+  };
+});
+
+vi.mock('../../src/policy/schema.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/policy/schema.js')>();
+  return {
+    ...real,
+    validateEntry: (...args: Parameters<typeof real.validateEntry>) => (drop.entry ? { ok: false, problems: [] } : real.validateEntry(...args)),
+    validateRule: (...args: Parameters<typeof real.validateRule>) =>
+      args[0].name === drop.rule ? { ok: false, problems: [] } : real.validateRule(...args),
+  };
+});
+
+afterEach(() => {
+  drop.read = null;
+  drop.entry = false;
+  drop.rule = null;
+});
 
 const HEAD = ['version: 1', 'audience: api'];
 
@@ -272,6 +303,45 @@ describe('the result (load.ts)', () => {
     expect(p).toMatchObject({
       errors: [error('VERSION_UNSUPPORTED', 'policies.yaml:1:10', 'unsupported policy version 2: this claimguard reads version 1')],
       warnings: [NO_AUDIENCE],
+    });
+  });
+});
+
+describe('fail closed (load.ts)', () => {
+  // Each real step that drops a file or a document reports an error for it, so these cannot happen
+  // today; if a step ever forgot to, the load must still not return an IR that lacks that file.
+  const policy = {
+    'policies.yaml': lines(...HEAD, 'include: [r/*.yaml]', 'routes: { GET /e: { public: true } }'),
+    'r/a.yaml': lines('routes: { GET /a: { public: true } }'),
+  };
+  const UNNORMALIZED = 'loadPolicy: no errors reported but the policy could not be normalized';
+
+  it('as a check, the policy loads with both files', async () => {
+    const { result } = await load(policy);
+    expect(result.ok && { files: result.files, routes: result.ir.routes.map((r) => r.key) }).toEqual({ files: ['policies.yaml', 'r/a.yaml'], routes: ['GET /e', 'GET /a'] });
+  });
+
+  it('a rule file the schema rejects without a problem: the load throws', async () => {
+    drop.rule = 'r/a.yaml';
+    await expect(load(policy)).rejects.toThrow(new Error(UNNORMALIZED));
+  });
+
+  it('an entry file the schema rejects without a problem: the load throws', async () => {
+    drop.entry = true;
+    await expect(load(policy)).rejects.toThrow(new Error(UNNORMALIZED));
+  });
+
+  it('a rule file that is not read, with only a warning: the load throws', async () => {
+    drop.read = 'r/a.yaml';
+    await expect(load(policy)).rejects.toThrow(new Error(UNNORMALIZED));
+  });
+
+  it('an entry file that is not read, with only a warning: no IR, the warning reported', async () => {
+    drop.read = 'policies.yaml';
+    const { result } = await load(policy);
+    expect(result.ok ? result.ir : { errors: result.errors, warnings: result.warnings.map(row) }).toEqual({
+      errors: [],
+      warnings: [warning('FILE_UNREADABLE', 'policies.yaml:1:1', 'not read: policies.yaml')],
     });
   });
 });

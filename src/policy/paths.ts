@@ -24,7 +24,6 @@ export function dataPath(pointer: string, data: unknown): (string | number)[] {
     const step = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     const index = Array.isArray(node) ? Number(step) : null;
     path.push(index ?? step);
-    // Stryker disable next-line ConditionalExpression: a list indexed by the step's string ("3") gives the same item as by its number; this branch only keeps the types apart.
     node = index !== null ? (node as unknown[])[index] : (node as Record<string, unknown> | null)?.[step];
   }
   return path;

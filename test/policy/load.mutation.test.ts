@@ -224,6 +224,18 @@ describe('include: (load.ts, globs.ts)', () => {
     ]);
   });
 
+  it.each([
+    ['empty', '', 'not empty'],
+    ['only a comment', '# include: [r/*.yaml]\n', 'not empty'],
+    ['a list holding include:', '- include: [r/*.yaml]\n', 'not [{"include":["r/*.yaml"]}]'],
+  ])('an entry file that is %s reads no rule file: one TYPE_MISMATCH at 1:1', async (_name, text, got) => {
+    const p = await problems({ 'policies.yaml': text, 'r/a.yaml': 'not: [valid' });
+    expect(p).toMatchObject({
+      errors: [error('TYPE_MISMATCH', 'policies.yaml:1:1', `a policy file must be a YAML map of settings (version:, routes:, …), ${got}`)],
+      warnings: [],
+    });
+  });
+
   it('include that is not a list reads nothing more', async () => {
     const p = await problems({ 'policies.yaml': lines(...HEAD, 'include: r/*.yaml', 'routes: {}'), 'r/x.yaml': 'not: [valid' });
     expect(p.errors).toEqual([error('TYPE_MISMATCH', 'policies.yaml:3:10', 'include must be a list (got "r/*.yaml")')]);

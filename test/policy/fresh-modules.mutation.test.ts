@@ -97,6 +97,16 @@ describe('schema.ts', () => {
       { code: 'TYPE_MISMATCH', at: 'policies.yaml:6:54', message: 'routes["GET /a"].require.audience must be a string or a list (got {})' },
     ]);
   });
+
+  it('strict numbers: an infinite maxAgeSeconds is no whole number', async () => {
+    const { validateEntry } = await import('../../src/policy/schema.js');
+    const text = lines('version: 1', 'audience: api', 'routes:', '  GET /a: { require: { emailVerified: { maxAgeSeconds: .inf } } }');
+    const v = validateEntry(await parsed('policies.yaml', text));
+    const problems = v.ok ? [] : v.problems.map(row);
+    expect(problems.map(({ code, at }) => ({ code, at }))).toEqual([{ code: 'MAX_AGE_INVALID', at: 'policies.yaml:4:56' }]);
+    // JSON has no infinity, so the value shows as null: see the report of this change.
+    expect(problems[0]?.message).toBe('routes["GET /a"].require.emailVerified.maxAgeSeconds must be a whole number of seconds greater than 0 (got null)');
+  });
 });
 
 describe('route-key.ts', () => {

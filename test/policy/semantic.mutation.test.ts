@@ -44,6 +44,7 @@ describe('non-finite numbers in claim values (VALUE_INVALID)', () => {
     ['.inf inside an anyOf list', 'claims: { score: { anyOf: [1, .inf] } }', 'score.anyOf[1]', '.inf'],
     ['-.inf inside an equals list', 'claims: { score: { equals: [1, 2, -.inf] } }', 'score.equals[2]', '-.inf'],
     ['.nan inside a nested map', 'claims: { score: { equals: { a: { b: .nan } } } }', 'score.equals.a.b', '.nan'],
+    ['.nan after a finite value in a map', 'claims: { score: { equals: { a: 1, b: .nan } } }', 'score.equals.b', '.nan'],
     ['.NaN in a map inside a list', 'claims: { score: { equals: [{ a: 1 }, { b: .NaN }] } }', 'score.equals[1].b', '.NaN'],
     ['.Inf as a whole value', 'claims: { score: { equals: .Inf } }', 'score.equals', '.Inf'],
   ])('%s', (_name, claims, path, value) => {

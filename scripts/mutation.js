@@ -3,7 +3,7 @@
 // stryker.config.mjs (policy, decision, runtime, bundle, lambda, authorizer by default), one after the other,
 // and prints each scope's score. Exits non-zero when any scope falls below its threshold.
 //
-//   npm run mutation                         every scope (about an hour on two quiet cores)
+//   npm run mutation                         every scope (hours; see CONTRIBUTING.md for each scope's time)
 //   npm run mutation -- policy               one scope
 //   npm run mutation -- policy --incremental reuse reports/mutation/policy.incremental.json
 //   npm run mutation -- policy --mutate src/policy/semantic.ts

@@ -3,22 +3,14 @@
 // principal (the token's `sub` only when it is a non-empty string, else `anonymous`), the context
 // on every result, `Unauthorized` for what a refresh can cure and NO_DECISION for a fault. Built
 // from verdicts written out here, including those the pipeline gives rarely (an allow without a
-// route, a refusal before the bundle loaded). Each test loads answer.ts anew, so its constants are
-// built inside the test. Found by mutation testing (CONTRIBUTING.md, "Mutation testing").
-import { describe, expect, it, vi } from 'vitest';
+// route, a refusal before the bundle loaded). The last test answers with a second instance of
+// answer.ts, evaluated inside it, so that its constants are built in a test. Found by mutation
+// testing (CONTRIBUTING.md, "Mutation testing").
+import { describe, expect, it } from 'vitest';
+import { ANONYMOUS, policyResult, simpleResult } from '../../src/authorizer/answer.js';
+import { AuthorizerError } from '../../src/authorizer/errors.js';
 import type { Decision, Reason } from '../../src/decision/types.js';
 import type { Verdict } from '../../src/lambda/pipeline.js';
-
-type Answer = typeof import('../../src/authorizer/answer.js');
-type Errors = typeof import('../../src/authorizer/errors.js');
-
-/** answer.ts (and the errors.ts it throws from) loaded anew, inside the calling test. */
-async function fresh(): Promise<Answer & Errors> {
-  vi.resetModules();
-  const answer = await import('../../src/authorizer/answer.js');
-  const errors = await import('../../src/authorizer/errors.js');
-  return { ...answer, ...errors };
-}
 
 const ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/orders/42';
 const ROUTE = 'GET /orders/{orderId}';
@@ -59,14 +51,12 @@ function thrown(fn: () => unknown): Error {
 
 describe('allow', () => {
   it('one statement allowing exactly the methodArn; principal = sub; the context with the refusal a cached copy would give', async () => {
-    const { policyResult, simpleResult } = await fresh();
     const context = { decisionId: 'd-allow', revision: 'rev-1', route: ROUTE, ...FORBIDDEN };
     expect(policyResult(allow({ sub: 'u1' }), ARN)).toEqual(policy('u1', 'Allow', context));
     expect(simpleResult(allow({ sub: 'u1' }))).toEqual({ isAuthorized: true, context });
   });
 
   it("no route decided: route ''", async () => {
-    const { policyResult, simpleResult } = await fresh();
     const context = { decisionId: 'd-allow', revision: 'rev-1', route: '', ...FORBIDDEN };
     expect(policyResult(allow({ sub: 'u1' }, null), ARN)).toEqual(policy('u1', 'Allow', context));
     expect(simpleResult(allow(null, null))).toEqual({ isAuthorized: true, context });
@@ -80,20 +70,17 @@ describe('allow', () => {
     ['an object sub', { sub: { id: 'u1' } }],
     ['a sub that is true', { sub: true }],
   ])("%s: principal 'anonymous' (principalId must be a non-empty string)", async (_name, token) => {
-    const { policyResult, ANONYMOUS } = await fresh();
     expect(ANONYMOUS).toBe('anonymous');
     expect(policyResult(allow(token), ARN).principalId).toBe('anonymous');
   });
 
   it('a one-character sub is the principal', async () => {
-    const { policyResult } = await fresh();
     expect(policyResult(allow({ sub: 'x' }), ARN).principalId).toBe('x');
   });
 });
 
 describe('deny', () => {
   it('every reason a failed claim: Deny on the methodArn, `invalid claim` and the claimValidationErrors JSON', async () => {
-    const { policyResult, simpleResult } = await fresh();
     const context = {
       decisionId: 'd-deny',
       revision: 'rev-2',
@@ -111,21 +98,18 @@ describe('deny', () => {
     ['a claim and a refusal of the request', { reasons: [ROLES, NO_ROUTE] }, ROUTE],
     ['no reason at all', { reasons: [] }, ROUTE],
   ])('any other refusal (%s): Deny, forbidden, claimValidationErrors null', async (_name, decision, route) => {
-    const { policyResult, simpleResult } = await fresh();
     const context = { decisionId: 'd-deny', revision: 'rev-2', route, ...FORBIDDEN };
     expect(policyResult(deny(decision), ARN)).toEqual(policy('u1', 'Deny', context));
     expect(simpleResult(deny(decision))).toEqual({ isAuthorized: false, context });
   });
 
   it("the principal of a deny is the verdict's token sub, or 'anonymous'", async () => {
-    const { policyResult } = await fresh();
     expect(policyResult(deny({ reasons: [ROLES] }, { sub: 'u9' }), ARN).principalId).toBe('u9');
     expect(policyResult(deny({ reasons: [ROLES] }, null), ARN).principalId).toBe('anonymous');
     expect(policyResult(deny({ reasons: [ROLES] }, { sub: '' }), ARN).principalId).toBe('anonymous');
   });
 
   it('a protected route without a token (status 401): exactly `Error("Unauthorized")`, no policy', async () => {
-    const { policyResult, simpleResult } = await fresh();
     for (const answer of [() => policyResult(deny({ status: 401, reasons: [] }, null), ARN), () => simpleResult(deny({ status: 401, reasons: [] }, null))]) {
       const e = thrown(answer);
       expect([e.constructor, e.message]).toEqual([Error, 'Unauthorized']);
@@ -135,7 +119,6 @@ describe('deny', () => {
 
 describe('refusals before deciding', () => {
   it('401 (a token a refresh can replace): exactly `Error("Unauthorized")`', async () => {
-    const { policyResult, simpleResult } = await fresh();
     const verdict: Verdict = { kind: 'refuse', status: 401, code: 'TOKEN_MALFORMED', decisionId: 'd-r', revision: 'rev-3' };
     for (const answer of [() => policyResult(verdict, ARN), () => simpleResult(verdict)]) {
       const e = thrown(answer);
@@ -144,7 +127,6 @@ describe('refusals before deciding', () => {
   });
 
   it("403 (an inconsistent event): Deny, principal 'anonymous', route '', forbidden; revision '' when no bundle had loaded", async () => {
-    const { policyResult, simpleResult } = await fresh();
     const loaded: Verdict = { kind: 'refuse', status: 403, code: 'EVENT_INCONSISTENT', decisionId: 'd-i', revision: 'rev-4' };
     const unloaded: Verdict = { kind: 'refuse', status: 403, code: 'EVENT_INCONSISTENT', decisionId: 'd-j', revision: null };
     expect(policyResult(loaded, ARN)).toEqual(policy('anonymous', 'Deny', { decisionId: 'd-i', revision: 'rev-4', route: '', ...FORBIDDEN }));
@@ -154,7 +136,6 @@ describe('refusals before deciding', () => {
 
 describe('faults', () => {
   it('NO_DECISION naming the wrapper code and the decision-log line (API Gateway: 500), for both kinds', async () => {
-    const { policyResult, simpleResult, AuthorizerError } = await fresh();
     const verdict: Verdict = { kind: 'fault', code: 'BUNDLE_NOT_FOUND', decisionId: 'd-f' };
     for (const answer of [() => policyResult(verdict, ARN), () => simpleResult(verdict)]) {
       const e = thrown(answer);
@@ -165,5 +146,21 @@ describe('faults', () => {
         'claimguard/authorizer made no decision (BUNDLE_NOT_FOUND); the decision log line d-f says why',
       ]);
     }
+  });
+});
+
+describe("the module's constants, built inside a test", () => {
+  it('a second instance of answer.ts, evaluated here, gives the same answers (anonymous, forbidden/null, Unauthorized)', async () => {
+    // The query makes a second instance of answer.ts alone; its imports are the instances already loaded.
+    const fresh = (await import('../../src/authorizer/answer.js?constants' as string)) as typeof import('../../src/authorizer/answer.js');
+    expect(fresh.policyResult).not.toBe(policyResult);
+    expect(fresh.ANONYMOUS).toBe('anonymous');
+    const context = { decisionId: 'd-allow', revision: 'rev-1', route: ROUTE, ...FORBIDDEN };
+    expect(fresh.policyResult(allow(null), ARN)).toEqual(policy('anonymous', 'Allow', context));
+    expect(fresh.simpleResult(allow({ sub: 'u1' }))).toEqual({ isAuthorized: true, context });
+    expect(fresh.policyResult(allow({ sub: '' }), ARN).principalId).toBe('anonymous');
+    expect(fresh.policyResult(deny({ reasons: [NO_ROUTE] }), ARN).context).toEqual({ decisionId: 'd-deny', revision: 'rev-2', route: ROUTE, ...FORBIDDEN });
+    const e = thrown(() => fresh.simpleResult(deny({ status: 401, reasons: [] }, null)));
+    expect([e.constructor, e.message]).toEqual([Error, 'Unauthorized']);
   });
 });

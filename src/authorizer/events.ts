@@ -31,7 +31,8 @@ const TOKEN_AUTHORIZER =
   `Configure a REQUEST authorizer with the identity sources ${SAFE_IDENTITY_SOURCES.rest.join(', ')} (see claimguard's docs/authorizer.md)`;
 
 /** `arn:{partition}:execute-api:{region}:{account}:{api-id}/{stage}/{method}/{path}`: what the policy's one statement names. */
-const METHOD_ARN = /^arn:[a-z-]+:execute-api:[^:/]*:[^:/]*:[^/]+\/[^/]+\/[^/]+/;
+// Unanchored at the end: the method only needs its first character here (`[^/]+` there would test the same).
+const METHOD_ARN = /^arn:[a-z-]+:execute-api:[^:/]*:[^:/]*:[^/]+\/[^/]+\/[^/]/;
 
 const problem = (code: EventProblem['code'], message: string): AuthorizerRead => ({ problem: { code, message } });
 
@@ -68,7 +69,9 @@ function fromHttpApi(event: Obj, options: EventOptions): AuthorizerRead {
   if (typeof event.routeKey !== 'string') return problem('EVENT_UNSUPPORTED', 'HTTP API authorizer event without a routeKey');
   const facts: EventFacts = readEvent(event, options);
   if ('unsupported' in facts) return problem('EVENT_UNSUPPORTED', `HTTP API authorizer event: ${facts.unsupported}`);
-  if (facts.source !== 'api-gateway' || facts.routeKey === null) return problem('EVENT_UNSUPPORTED', 'HTTP API authorizer event that API Gateway did not route');
+  // readEvent gives a payload 2.0 event a routeKey exactly when API Gateway routed it (source
+  // 'api-gateway'); a Function URL's, which nothing routed, has none. One test says both.
+  if (facts.routeKey === null) return problem('EVENT_UNSUPPORTED', 'HTTP API authorizer event that API Gateway did not route');
   // API Gateway caches an HTTP API authorizer's answer under the values of its identity sources,
   // and the event lists those values: when they lack the route or the caller's Authorization
   // header, one answer could be served for another route or caller.

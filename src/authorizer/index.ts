@@ -64,10 +64,15 @@ export function createAuthorizer(options: AuthorizerOptions): ClaimguardAuthoriz
   const cold = startColdStart(options);
   const handler = async (event: unknown): Promise<PolicyResult | SimpleResult> => {
     const verdict = await authorizeRequest(cold, event, readAuthorizerFacts);
-    if (verdict.kind === 'fault' && verdict.code === 'EVENT_UNSUPPORTED') {
-      // Said again with its own code (the decision log has the same words).
-      const read = readAuthorizerEvent(event, cold.eventOptions);
-      if ('problem' in read) throw new AuthorizerError(read.problem.code, `claimguard/authorizer: ${read.problem.message}`);
+    // Only a fault has the code EVENT_UNSUPPORTED (a refusal's are EVENT_INCONSISTENT and token
+    // codes; an allow or a deny has none): the inner test alone decides, this one narrows the type.
+    // Stryker disable next-line ConditionalExpression: `true` is equivalent (see above); `false` is the inner test's `false`, which stays mutated
+    if (verdict.kind === 'fault') {
+      if (verdict.code === 'EVENT_UNSUPPORTED') {
+        // Said again with its own code (the decision log has the same words).
+        const read = readAuthorizerEvent(event, cold.eventOptions);
+        if ('problem' in read) throw new AuthorizerError(read.problem.code, `claimguard/authorizer: ${read.problem.message}`);
+      }
     }
     // The reader accepted the event, so it is one of the two kinds.
     const e = event as { readonly version?: unknown; readonly methodArn?: unknown };

@@ -22,6 +22,7 @@ export interface RouteSelection {
 }
 
 /** The routeKey names a policy route whose template cannot match the request: an inconsistent event. */
+// Stryker disable next-line StringLiteral: a sentinel compared by identity only (evaluate.ts); its text is never shown.
 export const MISMATCH = 'mismatch';
 
 const RANK: Record<Segment['kind'], number> = { literal: 0, param: 1, greedy: 2 };
@@ -38,6 +39,7 @@ function matchTemplate(template: readonly Segment[], segments: readonly string[]
       return params;
     }
     const s = segments[i];
+    // Stryker disable next-line ConditionalExpression: without this early exit a missing segment still fails (a literal never equals undefined, and a param leaves the lengths unequal); it says so here.
     if (s === undefined) return null;
     if (t.kind === 'literal' && t.value !== s) return null;
     if (t.kind === 'param') params[t.name] = s;
@@ -47,6 +49,7 @@ function matchTemplate(template: readonly Segment[], segments: readonly string[]
 
 /** Captured params when the route (not `$default`) matches the method and path, else null. */
 function matchRoute(route: IRRoute, method: string, segments: readonly string[]): JsonObject | null {
+  // Stryker disable next-line ConditionalExpression: `$default` is also the only route whose method is null, so the method test below refuses it too; this line narrows the type and says why.
   if (route.segments === null) return null;
   if (route.method !== method && route.method !== 'ANY') return null;
   return matchTemplate(route.segments, segments);
@@ -56,6 +59,7 @@ function matchRoute(route: IRRoute, method: string, segments: readonly string[])
 function compareRoutes(a: IRRoute, b: IRRoute): number {
   const sa = a.segments!;
   const sb = b.segments!;
+  // Stryker disable next-line MethodExpression: both routes match the same path, so their templates differ at or before the shorter one's end (a greedy segment is last and outranked there) and the loop returns first; Math.max would reach past it only for routes that cannot both match.
   for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
     const d = RANK[sa[i]!.kind] - RANK[sb[i]!.kind];
     if (d !== 0) return d;
@@ -88,9 +92,14 @@ export function selectRoute(
   segments: readonly string[],
 ): RouteSelection | typeof MISMATCH | null {
   // `$default` as the API's route key says nothing about which policy route applies: match by path.
+  // Two guards for one fact: `$default` is the only route key of a route without segments, so each
+  // guard alone keeps a `$default` routeKey from dispatching, and mutating either alone changes
+  // nothing. test/decision/route-select.mutation.test.ts pins what they guard together.
   const hit =
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: equivalent alone (see above)
     request.routeKey !== null && request.routeKey !== '$default'
-      ? ir.routes.find((r) => r.key === request.routeKey && r.segments !== null)
+      ? // Stryker disable next-line ConditionalExpression: equivalent alone (see above)
+        ir.routes.find((r) => r.key === request.routeKey && r.segments !== null)
       : undefined;
   if (hit !== undefined) {
     // API Gateway invoked this route's integration, so its requirements always apply; a path it

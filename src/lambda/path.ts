@@ -57,6 +57,9 @@ export function templateMatchesPath(template: readonly Segment[], path: string):
   if (path === '/') return template.length === 0;
   let pos = 1; // start of the current segment, just after its '/'
   for (const t of template) {
+    // `>=` would answer the same: pos === path.length only after a trailing '/', where every kind
+    // fails anyway (a param sees end === pos, a literal is never empty, a greedy needs pos < length).
+    // Stryker disable next-line EqualityOperator: equivalent, see above
     if (pos > path.length) return false; // the path has no more segments
     if (t.kind === 'greedy') return pos < path.length;
     let end = path.indexOf('/', pos);

@@ -23,10 +23,12 @@ export function normalize(input: NormalizeInput): PolicyIR {
     globals.push({ kind: 'issuer', id: 'iss', equals: entry.doc.issuer, path: 'issuer', at: locate(entry.file, ['issuer']) });
   }
   const defaults = entry.doc.defaults?.require;
+  // Stryker disable next-line ConditionalExpression: without defaults.require, requirementChecks finds no keys to walk.
   if (defaults !== undefined) globals.push(...requirementChecks(entry.file, defaults, ['defaults', 'require']));
 
   const routes: IRRoute[] = [];
   for (const { file, doc } of [entry, ...input.rules]) {
+    // Stryker disable next-line ConditionalExpression: without routes, fileRoutes finds no keys to walk.
     if (doc.routes !== undefined) routes.push(...fileRoutes(file, doc.routes, globals));
   }
   return { version: 1, audience: entry.doc.audience ?? null, issuer: entry.doc.issuer ?? null, routes };
@@ -36,8 +38,10 @@ function fileRoutes(file: SourceFile, routes: Routes, globals: readonly Check[])
   return keysInOrder(file, ['routes']).map((key) => {
     const def = Object.hasOwn(routes, key) ? routes[key] : undefined;
     const parsed = parseRouteKey(key);
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: loadPolicy normalizes only files whose routes passed the schema and route-key checks.
     if (def === undefined || !parsed.ok) throw new Error(`normalize: route "${key}" was not validated`);
     const isPublic = def.public === true;
+    // Stryker disable next-line ConditionalExpression,ArrayDeclaration: only a public route has no require (the schema's oneOf), and a public route's checks are [] whatever this holds.
     const own = def.require === undefined ? [] : requirementChecks(file, def.require, ['routes', key, 'require']);
     return {
       key,
@@ -65,6 +69,7 @@ function requirementChecks(file: SourceFile, map: RequirementMap, path: DataPath
     switch (key) {
       case 'emailVerified': {
         const v = map.emailVerified;
+        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
         if (v === undefined) break;
         checks.push({ kind: 'emailVerified', id: 'st-ev', maxAgeSeconds: v === true ? null : v.maxAgeSeconds, ...base });
         break;
@@ -72,6 +77,7 @@ function requirementChecks(file: SourceFile, map: RequirementMap, path: DataPath
       case 'roles':
       case 'permissions': {
         const v: ListRequirement | undefined = map[key];
+        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
         if (v === undefined) break;
         checks.push({
           kind: key,
@@ -86,6 +92,7 @@ function requirementChecks(file: SourceFile, map: RequirementMap, path: DataPath
       }
       case 'mfa': {
         const v = map.mfa;
+        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
         if (v === undefined) break;
         checks.push(
           v === true
@@ -102,33 +109,39 @@ function requirementChecks(file: SourceFile, map: RequirementMap, path: DataPath
       }
       case 'tenant': {
         const v = map.tenant;
+        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
         if (v === undefined) break;
         checks.push({ kind: 'tenant', id: 'tId', anyOf: v.anyOf ?? null, equalsPathParam: v.equalsPathParam ?? null, ...base });
         break;
       }
       case 'subject': {
         const v = map.subject;
+        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
         if (v === undefined) break;
         checks.push({ kind: 'subject', id: 'sub', equalsPathParam: v.equalsPathParam, ...base });
         break;
       }
       case 'audience': {
         const v = map.audience;
+        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
         if (v === undefined) break;
         checks.push({ kind: 'audience', id: 'aud', anyOf: typeof v === 'string' ? [v] : v, ...base });
         break;
       }
       case 'claims': {
         const claims = map.claims;
+        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
         if (claims === undefined) break;
         for (const name of keysInOrder(file, at)) {
           const c = Object.hasOwn(claims, name) ? claims[name] : undefined;
+          // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
           if (c !== undefined) checks.push(claimCheck(file, name, c, [...at, name]));
         }
         break;
       }
       case 'anyOf': {
         const branches = map.anyOf;
+        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
         if (branches === undefined) break;
         checks.push({
           kind: 'anyOf',
@@ -137,8 +150,10 @@ function requirementChecks(file: SourceFile, map: RequirementMap, path: DataPath
         });
         break;
       }
+      // Stryker disable next-line ConditionalExpression: unreachable after schema validation, which rejects unknown keys.
       default:
         // Unreachable after schema validation, which rejects unknown keys.
+        // Stryker disable next-line StringLiteral: unreachable (above).
         throw new Error(`normalize: unknown requirement "${key}" at ${formatPath(at)}`);
     }
   }
@@ -179,7 +194,9 @@ function sortedJson(value: unknown): string {
     const entries = Object.keys(value)
       .sort()
       .map((k) => `${JSON.stringify(k)}:${sortedJson((value as Record<string, unknown>)[k])}`);
+    // Stryker disable next-line StringLiteral: each key is a quoted JSON string, so where one entry ends is clear without the comma.
     return `{${entries.join(',')}}`;
   }
+  // Stryker disable next-line StringLiteral: a check holds only JSON values, none undefined.
   return JSON.stringify(value) ?? 'null';
 }

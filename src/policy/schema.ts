@@ -20,14 +20,17 @@ interface Validators {
 let compiled: Validators | undefined;
 
 function validators(): Validators {
+  // Stryker disable next-line ConditionalExpression: a cache; compiling again gives the same validators.
   if (compiled !== undefined) return compiled;
   const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as { $id: string };
   // verbose: errors carry their parentSchema, which lists the allowed keys for "did you mean".
+  // strict includes strictNumbers: a maxAgeSeconds of .inf is not a whole number.
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
   ajv.addFormat('uri', (s: string) => URL.canParse(s));
   ajv.addSchema(schema);
   const get = <T>(def: string): ValidateFunction<T> => {
     const v = ajv.getSchema<T>(`${schema.$id}#/$defs/${def}`);
+    // Stryker disable next-line ConditionalExpression,StringLiteral: the schema shipped with the package has both definitions.
     if (v === undefined) throw new Error(`policies.schema.json has no $defs/${def}`);
     return v;
   };
@@ -38,6 +41,7 @@ function validators(): Validators {
 export type SchemaResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: PolicyError[] };
 
 export function validateEntry(file: SourceFile): SchemaResult<EntryDocument> {
+  // Stryker disable next-line StringLiteral: the entry schema allows every ENTRY_KEY, so KEY_ENTRY_ONLY cannot arise in the entry file whatever name run() is given.
   return run(validators().entry, file, 'entry');
 }
 
@@ -47,11 +51,13 @@ export function validateRule(file: SourceFile, entryName: string): SchemaResult<
 
 function run<T>(validate: ValidateFunction<T>, file: SourceFile, entryName: string): SchemaResult<T> {
   if (validate(file.data)) return { ok: true, value: file.data };
+  // Stryker disable next-line ArrayDeclaration: ajv sets errors whenever validation fails.
   const errors = validate.errors ?? [];
   const problems = new Map<string, PolicyError>();
   for (const error of relevant(errors)) {
     const p = translate(error, file, entryName === 'entry' ? null : entryName);
     const id = `${p.line}:${p.col}:${p.code}:${p.message}`;
+    // Stryker disable next-line ConditionalExpression: a repeat has the same id, so setting it again stores an equal problem in the same place.
     if (!problems.has(id)) problems.set(id, p);
   }
   return { ok: false, problems: [...problems.values()] };
@@ -64,7 +70,12 @@ function run<T>(validate: ValidateFunction<T>, file: SourceFile, entryName: stri
  * `$ref`, so a branch is recognised by sharing its combinator's instance and schema path.
  */
 function relevant(errors: readonly ErrorObject[]): ErrorObject[] {
+  // Only a combinator's own branches report errors at its instance under its schema path (ajv restarts the
+  // schema path at each $ref, and an if/not reports none of its subschema's), so taking every error as a
+  // combinator would drop nothing more.
+  // Stryker disable next-line MethodExpression: see above.
   const combinators = errors
+    // Stryker disable next-line ConditionalExpression: see above.
     .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
     .map((e) => ({ instancePath: e.instancePath, schemaPath: `${e.schemaPath}/` }));
   return errors.filter(
@@ -72,6 +83,7 @@ function relevant(errors: readonly ErrorObject[]): ErrorObject[] {
       e.keyword !== 'if' &&
       !('propertyName' in e) &&
       !(e.keyword === 'propertyNames' && e.instancePath === '/routes') &&
+      // Stryker disable next-line ConditionalExpression: a branch error exists only where its combinator failed, so one under another instance's combinator path has its own combinator.
       !combinators.some((c) => e.instancePath === c.instancePath && e.schemaPath.startsWith(c.schemaPath)),
   );
 }
@@ -81,16 +93,21 @@ const TYPE_NAMES: Record<string, string> = {
   object: 'a map',
   array: 'a list',
   string: 'a string',
+  // Stryker disable next-line StringLiteral: the only integer is maxAgeSeconds, reported as MAX_AGE_INVALID before types are named.
   integer: 'a whole number',
+  // Stryker disable next-line StringLiteral: the schema has no number type.
   number: 'a number',
   boolean: 'true',
+  // Stryker disable next-line StringLiteral: the schema has no null type (only `not: null`).
   null: 'null',
 };
 
 const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
 
 function schemaKeys(schema: unknown): string[] {
+  // Stryker disable next-line OptionalChaining: verbose errors always carry their parent schema.
   const props = (schema as { properties?: Record<string, unknown> } | null)?.properties;
+  // Stryker disable next-line ConditionalExpression,ArrayDeclaration: every parent schema whose keys are listed (unknown keys, exactly-one choices) has properties.
   return props === undefined ? [] : Object.keys(props);
 }
 
@@ -111,6 +128,7 @@ function describe(error: ErrorObject, path: DataPath, entryName: string | null):
   const where = formatPath(path);
   const last = path[path.length - 1];
   const params = error.params as Record<string, unknown>;
+  // Stryker disable next-line StringLiteral: any part but 'key' is the value.
   const at = (code: PolicyErrorCode, message: string, part: 'key' | 'value' = 'value', p: DataPath = path): Translated => ({
     code,
     message,
@@ -125,10 +143,14 @@ function describe(error: ErrorObject, path: DataPath, entryName: string | null):
     case 'additionalProperties': {
       const key = String(params['additionalProperty']);
       const keyPath = [...path, key];
+      // Stryker disable next-line ConditionalExpression: the entry schema allows every ENTRY_KEY, so in the entry file (null) the rest is false anyway.
       if (entryName !== null && path.length === 0 && (ENTRY_KEYS as readonly string[]).includes(key)) {
         return at('KEY_ENTRY_ONLY', `"${key}" belongs in the entry file (${entryName}); an included file holds only routes`, 'key', keyPath);
       }
-      const isRoute = path.length === 2 && path[0] === 'routes';
+      const isRoute =
+        path.length === 2 &&
+        // Stryker disable next-line ConditionalExpression: the only other map two levels down is defaults.require, where every requirement is a known key.
+        path[0] === 'routes';
       if (isRoute && (REQUIREMENT_KEYS as readonly string[]).includes(key)) {
         return at('KEY_UNKNOWN', `"${key}" is a requirement: put it under ${where}.require`, 'key', keyPath);
       }
@@ -137,6 +159,7 @@ function describe(error: ErrorObject, path: DataPath, entryName: string | null):
     }
     case 'required': {
       const missing = String(params['missingProperty']);
+      // Stryker disable next-line ConditionalExpression: only the top level requires a key named version.
       if (path.length === 0 && missing === 'version') return at('KEY_MISSING', 'missing "version: 1"');
       return at('KEY_MISSING', `${where} needs "${missing}"`, 'key');
     }
@@ -151,6 +174,7 @@ function describe(error: ErrorObject, path: DataPath, entryName: string | null):
       return at('TYPE_MISMATCH', `${where} must be ${types} (got ${show(error.data)})`);
     }
     case 'const': {
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: version is the only const at the top level, and the only const key named version.
       if (path.length === 1 && last === 'version') {
         return at('VERSION_UNSUPPORTED', `unsupported policy version ${show(error.data)}: this claimguard reads version 1`);
       }
@@ -172,6 +196,7 @@ function describe(error: ErrorObject, path: DataPath, entryName: string | null):
     case 'uniqueItems': {
       const j = Number(params['j']);
       const dup = Array.isArray(error.data) ? error.data[j] : undefined;
+      // Stryker disable next-line StringLiteral: any part but 'key' is the value.
       return at('LIST_DUPLICATE', `${where} lists ${show(dup)} twice`, 'value', [...path, j]);
     }
     case 'minLength':
@@ -188,6 +213,7 @@ function describe(error: ErrorObject, path: DataPath, entryName: string | null):
     case 'anyOf':
       return at('CHOICE_INVALID', `${where} needs at least one of anyOf, allOf, noneOf`, 'key');
     case 'oneOf': {
+      // Stryker disable next-line ConditionalExpression: the only oneOf is a route's, named by its key; this narrows the type.
       const route = typeof last === 'string' ? `route "${last}"` : where;
       if (params['passingSchemas'] === null) {
         return at('KEY_MISSING', `${route} needs either "public: true" or "require:"`, 'key');
@@ -204,7 +230,9 @@ function describe(error: ErrorObject, path: DataPath, entryName: string | null):
       return at('VALUE_INVALID', `${where} must not be null: a null claim counts as missing, so this could never pass`);
     case 'format':
       return at('VALUE_INVALID', `${where} must be a URI like https://api.example.com/auth (got ${show(error.data)})`);
+    // Stryker disable next-line ConditionalExpression: every keyword the schema uses has its case above (patterns are only route keys', dropped in relevant()).
     default:
+      // Stryker disable next-line StringLiteral,LogicalOperator: unreachable (above).
       return at('VALUE_INVALID', `${where} ${error.message ?? 'is invalid'}`);
   }
 }

@@ -48,8 +48,10 @@ export function parseSource(name: string, text: string): ParsedSource {
   return { file: { ...shell, data }, problems, syntaxOk: problems.length === 0 };
 }
 
+/** yaml's message as is (prettyErrors is off, so it carries no "at line N, column M" excerpt). */
 function yamlMessage(message: string): string {
-  const plain = message.replace(/\s+at line \d+, column \d+[\s\S]*$/, '').trim();
+  // Stryker disable next-line MethodExpression: yaml's messages carry no surrounding whitespace; trim only guards the comparison below.
+  const plain = message.trim();
   return plain.startsWith('Source contains multiple documents') ? 'a policy file holds one YAML document: remove "---" and what follows, or move it to its own file' : plain;
 }
 
@@ -97,6 +99,7 @@ function pairAndValue(file: SourceFile, path: DataPath): { keyNode: Node | null;
     depth++;
   }
   if (isAlias(node)) node = node.resolve(file.doc) ?? node;
+  // Stryker disable next-line ConditionalExpression: what a parsed document holds is a node (an object with a range) or null, so the test only narrows the type.
   const valueNode = node !== null && typeof node === 'object' && 'range' in node ? (node as Node) : null;
   return { keyNode, valueNode, depth };
 }
@@ -106,9 +109,11 @@ const pairIndex = new WeakMap<object, Map<string, Pair>>();
 
 function lastPair(map: { readonly items: readonly unknown[] }, key: string): Pair | undefined {
   let index = pairIndex.get(map);
+  // Stryker disable next-line ConditionalExpression: a cache; building the index again gives the same pairs.
   if (index === undefined) {
     index = new Map();
     // Later pairs overwrite earlier ones: the last duplicate wins, as in `toJS`.
+    // Stryker disable next-line ConditionalExpression: every item of a parsed map is a pair; this narrows the type.
     for (const p of map.items) if (isPair(p)) index.set(keyString(p.key), p);
     pairIndex.set(map, index);
   }
@@ -117,7 +122,7 @@ function lastPair(map: { readonly items: readonly unknown[] }, key: string): Pai
 
 /** A map key as `toJS` turns it into an object key. */
 export function keyString(key: unknown): string {
-  if (isScalar(key)) return String(key.value);
+  // A scalar's String() is String(its value).
   if (key === null || key === undefined) return '';
   return String(key);
 }
@@ -126,14 +131,17 @@ export function keyString(key: unknown): string {
  * Offset of what `path` names: its key (`part: 'key'`, for unknown or misplaced keys) or its
  * value. Falls back to the closest enclosing node when the path runs out.
  */
+// Stryker disable next-line StringLiteral: any part but 'key' is the value.
 export function offsetOf(file: SourceFile, path: DataPath, part: 'key' | 'value' = 'value'): number {
   const { keyNode, valueNode, depth } = pairAndValue(file, path);
   const complete = depth === path.length;
+  // Stryker disable next-line OptionalChaining: every node of a parsed document has a range.
   const key = keyNode?.range?.[0];
+  // Stryker disable next-line OptionalChaining: every node of a parsed document has a range.
   const value = valueNode?.range?.[0];
   // An empty value (`mfa:`) has no useful position of its own: point at its key.
   const emptyValue = isScalar(valueNode) && valueNode.value === null;
-  if (complete && part === 'value' && value !== undefined && !emptyValue) return value;
+  if (complete && part !== 'key' && value !== undefined && !emptyValue) return value;
   if (key !== undefined) return key;
   return value ?? 0;
 }
@@ -143,6 +151,7 @@ export function problemAtPath(
   path: DataPath,
   code: PolicyErrorCode,
   message: string,
+  // Stryker disable next-line StringLiteral: any part but 'key' is the value.
   part: 'key' | 'value' = 'value',
   severity: Severity = 'error',
 ): PolicyError {

@@ -137,6 +137,16 @@ describe('arbInputFor', () => {
       if (typeof req?.routeKey === 'string' && req.routeKey === d.route) seen.add('hit:routeKey');
       if (e.match && !e.match.route.public && e.outcomes.length > 0) d.allow ? protectedAllow++ : protectedDeny++;
       for (const o of e.outcomes) if (o.check.kind === 'anyOf') seen.add(o.pass ? 'anyOf:pass' : 'anyOf:fail');
+      // A scalar claim against an object `equals` with as many keys (`7` vs `{}`): a comparison
+      // that took any value for an object would call them equal.
+      for (const o of e.outcomes) {
+        const c = o.check;
+        if (c.kind !== 'claim' || c.op !== 'equals' || typeof c.value !== 'object' || c.value === null || Array.isArray(c.value)) continue;
+        const seenValue: unknown = o.seen;
+        if (seenValue !== null && seenValue !== undefined && typeof seenValue !== 'object' && Object.keys(seenValue).length === Object.keys(c.value).length) {
+          seen.add('claim:scalar-vs-object');
+        }
+      }
     }
     const codes: ReasonCode[] = [
       'INPUT_INVALID', 'PATH_REJECTED', 'ROUTE_NOT_IN_POLICY', 'ROUTE_MISMATCH', 'TOKEN_MISSING', 'CLAIM_INVALID', 'AUDIENCE_MISMATCH',
@@ -144,7 +154,7 @@ describe('arbInputFor', () => {
       'ROLES_EXPIRED', 'PERMISSIONS_MISSING', 'PERMISSION_FORBIDDEN', 'PERMISSIONS_EXPIRED', 'MFA_REQUIRED',
       'MFA_FACTOR_MISSING', 'MFA_FACTOR_EXPIRED', 'TENANT_MISMATCH', 'SUBJECT_MISMATCH', 'CLAIM_MISMATCH',
     ];
-    for (const k of [...codes, 'route:$default', 'route:greedy', 'hit:routeKey', 'anyOf:pass', 'anyOf:fail']) expect(seen).toContain(k);
+    for (const k of [...codes, 'route:$default', 'route:greedy', 'hit:routeKey', 'anyOf:pass', 'anyOf:fail', 'claim:scalar-vs-object']) expect(seen).toContain(k);
     // "Checks pass about half the time": protected routes with a token allow 30–70 % of the time.
     const rate = protectedAllow / (protectedAllow + protectedDeny);
     expect(rate).toBeGreaterThan(0.3);

@@ -315,7 +315,10 @@ export function genToken(g: G, route: IRRoute | null, params: Obj, now: number):
       const v = json(g);
       return v === null ? 0 : v;
     };
-    claims.set(id, want === 'exists' ? exists() : reorderKeys(want.value, below(g, 1000)));
+    if (want === 'exists') claims.set(id, exists());
+    // An object or list wanted: sometimes a value of another type that looks like it (lookAlike).
+    else if (typeof want.value === 'object' && want.value !== null && percent(g, 15)) claims.set(id, lookAlike(g, want.value));
+    else claims.set(id, reorderKeys(want.value, below(g, 1000)));
   }
 
   // Damage: a per-token rate, so some tokens are pristine and some are wrecked.
@@ -368,6 +371,22 @@ function wrongValue(g: G, id: string, v: unknown): unknown {
     default:
       return json(g, 2);
   }
+}
+
+/**
+ * A value of another JSON type that a loose comparison could take for `v`: a scalar with as many
+ * `Object.keys` as an object (none for a number, boolean or "", one per character for a string),
+ * the object form of a list, the list of an object's values.
+ */
+function lookAlike(g: G, v: unknown): unknown {
+  if (Array.isArray(v)) return jsonObject(v.map((x, i) => [String(i), x]));
+  if (typeof v === 'object' && v !== null) {
+    const keys = Object.keys(v);
+    if (keys.length === 0) return pick(g, [0, 7, true, false, '', -1]);
+    const values = Object.values(v);
+    return percent(g, 50) ? values : values.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('');
+  }
+  return pick(g, [{}, [], [v], jsonObject([['0', v]])]);
 }
 
 // ---- whole documents ----

@@ -51,7 +51,8 @@ export default {
   jsonReporter: { fileName: `reports/mutation/${tag}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
   incrementalFile: `reports/mutation/${tag}.incremental.json`,
-  ignorePatterns: ['dist', 'coverage', 'reports', 'test-output', 'bench/cold/.probe-*', '*.tgz'],
+  // Other runs' sandboxes (a scope or file run with its own --tempDirName) are never copied.
+  ignorePatterns: ['dist', 'coverage', 'reports', 'test-output', 'bench/cold/.probe-*', '*.tgz', '.stryker-tmp*'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

@@ -59,7 +59,9 @@ function notUtf8(bytes: Uint8Array, name: string, cause: unknown): PolicyError {
 /**
  * The offset of the first invalid byte: the longest prefix that still decodes in streaming mode
  * (which tolerates a cut multi-byte sequence at the end). Validity of prefixes is monotonic,
- * so a binary search finds it.
+ * so a binary search finds it. When that prefix ends inside a sequence (a lead byte and up to two
+ * continuation bytes that the next byte, or the end of the file, leaves unfinished), the invalid
+ * sequence starts at its lead byte: that is the offset to name, not the byte that cut it short.
  */
 function firstInvalidByte(bytes: Uint8Array): number {
   let lo = 0;
@@ -73,5 +75,12 @@ function firstInvalidByte(bytes: Uint8Array): number {
       hi = mid - 1;
     }
   }
-  return lo;
+  try {
+    strict().decode(bytes.subarray(0, lo));
+    return lo;
+  } catch {
+    let lead = lo - 1;
+    while ((bytes[lead]! & 0xc0) === 0x80) lead--;
+    return lead;
+  }
 }

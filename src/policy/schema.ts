@@ -73,11 +73,10 @@ function relevant(errors: readonly ErrorObject[]): ErrorObject[] {
   // Only a combinator's own branches report errors at its instance under its schema path (ajv restarts the
   // schema path at each $ref, and an if/not reports none of its subschema's), so taking every error as a
   // combinator would drop nothing more.
+  // Stryker disable next-line ConditionalExpression: see above.
+  const isCombinator = (e: ErrorObject): boolean => e.keyword === 'anyOf' || e.keyword === 'oneOf';
   // Stryker disable next-line MethodExpression: see above.
-  const combinators = errors
-    // Stryker disable next-line ConditionalExpression: see above.
-    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
-    .map((e) => ({ instancePath: e.instancePath, schemaPath: `${e.schemaPath}/` }));
+  const combinators = errors.filter(isCombinator).map((e) => ({ instancePath: e.instancePath, schemaPath: `${e.schemaPath}/` }));
   return errors.filter(
     (e) =>
       e.keyword !== 'if' &&

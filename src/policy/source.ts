@@ -99,7 +99,7 @@ function pairAndValue(file: SourceFile, path: DataPath): { keyNode: Node | null;
     depth++;
   }
   if (isAlias(node)) node = node.resolve(file.doc) ?? node;
-  // Stryker disable next-line ConditionalExpression: what a parsed document holds is a node (an object with a range) or null, so the test only narrows the type.
+  // Stryker disable next-line ConditionalExpression: besides a node, the path can end on null (an empty document) or undefined (an alias to a later anchor), which give no position either way; the whole test only narrows the type (its parts are pinned: a null or undefined here must not throw).
   const valueNode = node !== null && typeof node === 'object' && 'range' in node ? (node as Node) : null;
   return { keyNode, valueNode, depth };
 }

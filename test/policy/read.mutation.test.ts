@@ -69,6 +69,27 @@ describe('where a file stops being UTF-8', () => {
     });
   });
 
+  it('a multi-byte sequence cut short is named at its lead byte, not at the byte after it', async () => {
+    // "x: a" then the first two bytes of "€" (e2 82 ac) and the end of the file.
+    const atEnd = Buffer.concat([Buffer.from('x: a'), Buffer.from([0xe2, 0x82])]);
+    expect(await read(atEnd)).toMatchObject({
+      at: 'p.yaml:1:5',
+      message: 'p.yaml is not valid UTF-8 (byte 0xe2 at offset 4); save it as UTF-8',
+    });
+    // "a: é" (é is c3 a9), then a lone lead byte c3 that a plain "x" cuts short.
+    const cutByAscii = Buffer.concat([Buffer.from('a: é'), Buffer.from([0xc3]), Buffer.from('x\n')]);
+    expect(await read(cutByAscii)).toMatchObject({
+      at: 'p.yaml:1:5',
+      message: 'p.yaml is not valid UTF-8 (byte 0xc3 at offset 5); save it as UTF-8',
+    });
+    // Two bytes of a three-byte sequence, then a whole "€": the first sequence is the bad one.
+    const cutByChar = Buffer.concat([Buffer.from([0xe2, 0x82]), Buffer.from('€\n')]);
+    expect(await read(cutByChar)).toMatchObject({
+      at: 'p.yaml:1:1',
+      message: 'p.yaml is not valid UTF-8 (byte 0xe2 at offset 0); save it as UTF-8',
+    });
+  });
+
   it('the source line keeps a carriage return inside it; one ending it is dropped', async () => {
     const inside = Buffer.concat([Buffer.from('a\rb: '), Buffer.from([0xff]), Buffer.from(' c\r\nd\n')]);
     expect(await read(inside)).toMatchObject({ at: 'p.yaml:1:6', sourceLine: 'a\rb: \ufffd c' });

@@ -21,7 +21,7 @@ export async function breathe(): Promise<void> {
 export async function assertChunked<Ts>(
   property: fc.IProperty<Ts>,
   params: fc.Parameters<Ts> & { readonly numRuns: number },
-  chunk = 50,
+  chunk = 20,
 ): Promise<void> {
   const base = fc.readConfigureGlobal().seed ?? 0;
   for (let done = 0, i = 0; done < params.numRuns; done += chunk, i++) {

@@ -11,6 +11,7 @@ import { ANONYMOUS, policyResult, simpleResult } from '../../src/authorizer/answ
 import { AuthorizerError } from '../../src/authorizer/errors.js';
 import type { Decision, Reason } from '../../src/decision/types.js';
 import type { Verdict } from '../../src/lambda/pipeline.js';
+import { thrown } from '../support/thrown.js';
 
 const ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/orders/42';
 const ROUTE = 'GET /orders/{orderId}';
@@ -38,16 +39,6 @@ const policy = (principalId: string, effect: 'Allow' | 'Deny', context: Record<s
 });
 
 const FORBIDDEN = { message: 'forbidden', claimValidationErrors: 'null' };
-
-/** What `fn` throws (the test fails when it does not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('allow', () => {
   it('one statement allowing exactly the methodArn; principal = sub; the context with the refusal a cached copy would give', async () => {

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizerError, ClaimguardError, createAuthorizer, type AuthorizerOptions } from '../../src/authorizer/index.js';
 import type { BuiltBundle } from '../../src/compile/compile.js';
 import { AUDIENCE, bearer, CUSTOMER, fixture, ISSUER, logSink, NOW, ordersBundle, restEvent, signingKey, type SigningKey } from './fixtures.js';
+import { thrown } from '../support/thrown.js';
 
 let built: BuiltBundle;
 let k1: SigningKey;
@@ -26,16 +27,6 @@ function setup(options: Partial<AuthorizerOptions> = {}) {
     ...options,
   });
   return { handler, log };
-}
-
-/** What `fn` throws (the test fails when it does not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 /** What `p` rejects with (the test fails when it resolves). */

@@ -6,16 +6,7 @@
 // (CONTRIBUTING.md, "Mutation testing"): path.test.ts covers the common readings, not these edges.
 import { describe, expect, it, vi } from 'vitest';
 import { matchedPath, normaliseBasePath, templateOf } from '../../src/lambda/path.js';
-
-/** What `fn` throws (the test fails when it does not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrown } from '../support/thrown.js';
 
 describe('matchedPath: a prefix is removed only as whole leading segments', () => {
   it('a first segment as long as the stage but another name keeps the path', () => {

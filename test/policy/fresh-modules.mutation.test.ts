@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PolicyError } from '../../src/policy/errors.js';
-import { lines, writeFixture } from './fixtures.js';
+import { lines, RESERVED_CLAIM_REASONS, writeFixture } from './fixtures.js';
 
 beforeEach(() => {
   vi.resetModules();
@@ -25,24 +25,7 @@ async function parsed(name: string, text: string) {
 describe('semantic.ts', () => {
   it('each reserved claim, with its reason', async () => {
     const { semanticProblems } = await import('../../src/policy/semantic.js');
-    const reasons: Record<string, string> = {
-      'st-ev': "SuperTokens' email-verification claim; use emailVerified: true (or { maxAgeSeconds })",
-      'st-role': "SuperTokens' roles claim; use roles: { anyOf | allOf | noneOf }",
-      'st-perm': "SuperTokens' permissions claim; use permissions: { anyOf | allOf | noneOf }",
-      'st-mfa': "SuperTokens' MFA claim; use mfa: true (or { factors, maxAgeSeconds })",
-      aud: 'the token audience; use audience: x (or the top-level audience:)',
-      iss: 'the token issuer; use the top-level issuer:',
-      sub: 'the user id; use subject: { equalsPathParam }',
-      tId: 'the tenant id; use tenant: { anyOf | equalsPathParam }',
-      exp: 'a JWT time the API Gateway JWT authorizer already checks',
-      iat: 'a JWT time the API Gateway JWT authorizer already checks',
-      nbf: 'a JWT time the API Gateway JWT authorizer already checks',
-      rsub: "SuperTokens' session bookkeeping, not an authorization fact",
-      sessionHandle: "SuperTokens' session bookkeeping, not an authorization fact",
-      refreshTokenHash1: "SuperTokens' session bookkeeping, not an authorization fact",
-      parentRefreshTokenHash1: "SuperTokens' session bookkeeping, not an authorization fact",
-      antiCsrfToken: "SuperTokens' session bookkeeping, not an authorization fact",
-    };
+    const reasons = RESERVED_CLAIM_REASONS;
     const names = Object.keys(reasons);
     const text = lines('version: 1', 'audience: api', 'routes:', '  GET /a:', '    require:', '      claims:', ...names.map((n) => `        "${n}": { exists: true }`), '        plan: { exists: true }');
     const entry = await parsed('policies.yaml', text);

@@ -60,6 +60,18 @@ function locate(file: SourceFile, path: DataPath): SourceLocation {
   return { file: file.name, line, col };
 }
 
+/**
+ * The value of a requirement key that keysInOrder listed: present by construction (the key walk
+ * yields only keys the map has). A missing one would be a bug here, so it throws rather than
+ * skipping a requirement.
+ */
+function listed<K extends keyof RequirementMap>(map: RequirementMap, key: K, at: DataPath): NonNullable<RequirementMap[K]> {
+  const v = map[key];
+  // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable (above).
+  if (v === undefined) throw new Error(`normalize: requirement listed at ${formatPath(at)} is absent`);
+  return v as NonNullable<RequirementMap[K]>;
+}
+
 /** One requirement map's checks, in written order. */
 function requirementChecks(file: SourceFile, map: RequirementMap, path: DataPath): Check[] {
   const checks: Check[] = [];
@@ -68,17 +80,13 @@ function requirementChecks(file: SourceFile, map: RequirementMap, path: DataPath
     const base = { path: formatPath(at), at: locate(file, at) };
     switch (key) {
       case 'emailVerified': {
-        const v = map.emailVerified;
-        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
-        if (v === undefined) break;
+        const v = listed(map, 'emailVerified', at);
         checks.push({ kind: 'emailVerified', id: 'st-ev', maxAgeSeconds: v === true ? null : v.maxAgeSeconds, ...base });
         break;
       }
       case 'roles':
       case 'permissions': {
-        const v: ListRequirement | undefined = map[key];
-        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
-        if (v === undefined) break;
+        const v: ListRequirement = listed(map, key, at);
         checks.push({
           kind: key,
           id: key === 'roles' ? 'st-role' : 'st-perm',
@@ -91,9 +99,7 @@ function requirementChecks(file: SourceFile, map: RequirementMap, path: DataPath
         break;
       }
       case 'mfa': {
-        const v = map.mfa;
-        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
-        if (v === undefined) break;
+        const v = listed(map, 'mfa', at);
         checks.push(
           v === true
             ? { kind: 'mfa', id: 'st-mfa', factors: null, maxAgeSeconds: null, ...base }
@@ -108,30 +114,22 @@ function requirementChecks(file: SourceFile, map: RequirementMap, path: DataPath
         break;
       }
       case 'tenant': {
-        const v = map.tenant;
-        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
-        if (v === undefined) break;
+        const v = listed(map, 'tenant', at);
         checks.push({ kind: 'tenant', id: 'tId', anyOf: v.anyOf ?? null, equalsPathParam: v.equalsPathParam ?? null, ...base });
         break;
       }
       case 'subject': {
-        const v = map.subject;
-        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
-        if (v === undefined) break;
+        const v = listed(map, 'subject', at);
         checks.push({ kind: 'subject', id: 'sub', equalsPathParam: v.equalsPathParam, ...base });
         break;
       }
       case 'audience': {
-        const v = map.audience;
-        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
-        if (v === undefined) break;
+        const v = listed(map, 'audience', at);
         checks.push({ kind: 'audience', id: 'aud', anyOf: typeof v === 'string' ? [v] : v, ...base });
         break;
       }
       case 'claims': {
-        const claims = map.claims;
-        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
-        if (claims === undefined) break;
+        const claims = listed(map, 'claims', at);
         for (const name of keysInOrder(file, at)) {
           const c = Object.hasOwn(claims, name) ? claims[name] : undefined;
           // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
@@ -140,9 +138,7 @@ function requirementChecks(file: SourceFile, map: RequirementMap, path: DataPath
         break;
       }
       case 'anyOf': {
-        const branches = map.anyOf;
-        // Stryker disable next-line ConditionalExpression: keysInOrder yields only keys the map has; this narrows the type.
-        if (branches === undefined) break;
+        const branches = listed(map, 'anyOf', at);
         checks.push({
           kind: 'anyOf',
           ...base,

@@ -31,8 +31,11 @@ const TOKEN_AUTHORIZER =
   `Configure a REQUEST authorizer with the identity sources ${SAFE_IDENTITY_SOURCES.rest.join(', ')} (see claimguard's docs/authorizer.md)`;
 
 /** `arn:{partition}:execute-api:{region}:{account}:{api-id}/{stage}/{method}/{path}`: what the policy's one statement names. */
-// Unanchored at the end: the method only needs its first character here (`[^/]+` there would test the same).
-const METHOD_ARN = /^arn:[a-z-]+:execute-api:[^:/]*:[^:/]*:[^/]+\/[^/]+\/[^/]/;
+// No IAM wildcard (`*`, `?`) before the path: an Allow on such a resource would cover other APIs,
+// stages or methods. The path may hold one (a request path can), which widens nothing that is
+// reused: only a route with a path parameter or a greedy path matches such a path, and for those
+// the longest safe TTL is 0 (docs/authorizer.md), so the answer serves this request only.
+const METHOD_ARN = /^arn:[a-z-]+:execute-api:[^:/*?]*:[^:/*?]*:[^/*?]+\/[^/*?]+\/[^/*?]+(?:\/|$)/;
 
 const problem = (code: EventProblem['code'], message: string): AuthorizerRead => ({ problem: { code, message } });
 

@@ -41,21 +41,22 @@ function validators(): Validators {
 export type SchemaResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: PolicyError[] };
 
 export function validateEntry(file: SourceFile): SchemaResult<EntryDocument> {
-  // Stryker disable next-line StringLiteral: the entry schema allows every ENTRY_KEY, so KEY_ENTRY_ONLY cannot arise in the entry file whatever name run() is given.
-  return run(validators().entry, file, 'entry');
+  return run(validators().entry, file, null);
 }
 
+/** `entryName` is the entry file's name, which a KEY_ENTRY_ONLY message points the author to. */
 export function validateRule(file: SourceFile, entryName: string): SchemaResult<RuleDocument> {
   return run(validators().rule, file, entryName);
 }
 
-function run<T>(validate: ValidateFunction<T>, file: SourceFile, entryName: string): SchemaResult<T> {
+/** `entryName` is null while validating the entry file itself (no key there belongs elsewhere). */
+function run<T>(validate: ValidateFunction<T>, file: SourceFile, entryName: string | null): SchemaResult<T> {
   if (validate(file.data)) return { ok: true, value: file.data };
   // Stryker disable next-line ArrayDeclaration: ajv sets errors whenever validation fails.
   const errors = validate.errors ?? [];
   const problems = new Map<string, PolicyError>();
   for (const error of relevant(errors)) {
-    const p = translate(error, file, entryName === 'entry' ? null : entryName);
+    const p = translate(error, file, entryName);
     const id = `${p.line}:${p.col}:${p.code}:${p.message}`;
     // Stryker disable next-line ConditionalExpression: a repeat has the same id, so setting it again stores an equal problem in the same place.
     if (!problems.has(id)) problems.set(id, p);
@@ -101,7 +102,11 @@ const TYPE_NAMES: Record<string, string> = {
   null: 'null',
 };
 
-const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
+/** A value as the author wrote it: JSON, except that YAML's .inf, -.inf and .nan (which JSON would print as null) keep their YAML spelling. */
+const show = (v: unknown): string => {
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
+  return JSON.stringify(v) ?? String(v);
+};
 
 function schemaKeys(schema: unknown): string[] {
   // Stryker disable next-line OptionalChaining: verbose errors always carry their parent schema.

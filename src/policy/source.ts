@@ -122,8 +122,9 @@ function lastPair(map: { readonly items: readonly unknown[] }, key: string): Pai
 
 /** A map key as `toJS` turns it into an object key. */
 export function keyString(key: unknown): string {
-  // A scalar's String() is String(its value).
-  if (key === null || key === undefined) return '';
+  // toJS names a null key (`~:`, `null:`, an empty `? `) "", as it names `"":`; a scalar's String()
+  // would say "null", which would both miss that repeat and confuse `null:` with `"null":`.
+  if (key === null || key === undefined || (isScalar(key) && key.value === null)) return '';
   return String(key);
 }
 

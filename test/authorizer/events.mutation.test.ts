@@ -66,6 +66,14 @@ const REFUSED_ARNS: [string, unknown][] = [
   ['an empty stage', 'arn:aws:execute-api:eu-west-1:123456789012:abc123//GET/orders/42'],
   ['an empty api id', 'arn:aws:execute-api:eu-west-1:123456789012:/prod/GET/orders/42'],
   ['an empty method', 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod//orders/42'],
+  // IAM reads * and ? in a Resource as wildcards: an Allow on these would cover other requests.
+  ['a wildcard method', 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/*/orders/42'],
+  ['a method ending in a wildcard', 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/G*/orders/42'],
+  ['a one-character wildcard in the method', 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GE?/orders/42'],
+  ['a wildcard stage', 'arn:aws:execute-api:eu-west-1:123456789012:abc123/*/GET/orders/42'],
+  ['a wildcard api id', 'arn:aws:execute-api:eu-west-1:123456789012:*/prod/GET/orders/42'],
+  ['a wildcard account', 'arn:aws:execute-api:eu-west-1:*:abc123/prod/GET/orders/42'],
+  ['a wildcard region', 'arn:aws:execute-api:eu-*:123456789012:abc123/prod/GET/orders/42'],
 ];
 const NO_ARN = 'a REQUEST authorizer event without an execute-api methodArn';
 
@@ -76,6 +84,7 @@ const ACCEPTED_ARNS: [string, string][] = [
   ['the root resource', 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/'],
   ['a one-character api id, stage and method', 'arn:aws:execute-api:eu-west-1:123456789012:a/b/G'],
   ['an empty region and account', 'arn:aws:execute-api:::abc123/prod/GET/orders/42'],
+  ['a path holding * and ? (a request path may)', 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/orders/4*2?'],
 ];
 
 /** The REST fixture with this methodArn (undefined: none). */

@@ -96,6 +96,13 @@ describe('keys', () => {
     ]);
   });
 
+  it('an entry file named "entry" is named like any other (no name is taken as "this is the entry file")', () => {
+    const v = validateRule(parsed('rules/x.yaml', lines('audience: api', 'routes: {}')), 'entry');
+    expect(v.ok ? [] : rows(v.problems)).toEqual([
+      { code: 'KEY_ENTRY_ONLY', at: 'rules/x.yaml:1:1', message: '"audience" belongs in the entry file (entry); an included file holds only routes' },
+    ]);
+  });
+
   it('an entry-file key deeper in a rule file is just unknown there', () => {
     const text = lines('routes:', '  GET /a:', '    public: true', '    audience: api');
     expect(ruleProblems(text)).toContainEqual({ code: 'KEY_UNKNOWN', at: 'rules/x.yaml:4:5', message: '"audience" is a requirement: put it under routes["GET /a"].require' });
@@ -219,6 +226,9 @@ describe('values', () => {
     ['0', 'emailVerified: { maxAgeSeconds: 0 }', 'emailVerified.maxAgeSeconds', '0'],
     ['"60"', 'roles: { anyOf: [a], maxAgeSeconds: "60" }', 'roles.maxAgeSeconds', '"60"'],
     ['-1', 'mfa: { factors: { anyOf: [totp] }, maxAgeSeconds: -1 }', 'mfa.maxAgeSeconds', '-1'],
+    ['.inf (shown as written, not as JSON\'s null)', 'roles: { anyOf: [a], maxAgeSeconds: .inf }', 'roles.maxAgeSeconds', '.inf'],
+    ['-.inf', 'emailVerified: { maxAgeSeconds: -.inf }', 'emailVerified.maxAgeSeconds', '-.inf'],
+    ['.nan', 'permissions: { allOf: [a], maxAgeSeconds: .nan }', 'permissions.maxAgeSeconds', '.nan'],
   ])('maxAgeSeconds %s', (_name, req, path, shown) => {
     const text = withRequire(`{ ${req} }`);
     expect(entryProblems(text)).toEqual([

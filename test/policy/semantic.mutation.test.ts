@@ -110,6 +110,15 @@ describe('duplicate keys (findDuplicateKeys)', () => {
     ]);
   });
 
+  it('keys that toJS merges are duplicates, whatever their spelling; keys it keeps apart are not', () => {
+    // `~`, `null` and `""` all become the key "", so the second would silently replace the first.
+    const text = lines('x: { "": 1, ~: 2 }', 'y: { null: 1, "null": 2 }', 'z: { 1: a, "1": b }');
+    expect(dups(text)).toEqual([
+      error('KEY_DUPLICATE', at(text, 1, '~'), `key "" appears twice in the same map (first at ${at(text, 1, '""')})`),
+      error('KEY_DUPLICATE', at(text, 3, '"1"'), `key "1" appears twice in the same map (first at ${at(text, 3, '1:')})`),
+    ]);
+  });
+
   it('a key three times: each repeat points at the first', () => {
     expect(dups(lines('version: 1', 'version: 1', 'version: 1'))).toEqual([
       error('KEY_DUPLICATE', 'policies.yaml:2:1', 'key "version" appears twice in the same map (first at policies.yaml:1:1)'),

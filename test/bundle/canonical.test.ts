@@ -55,6 +55,12 @@ describe('fileDigest', () => {
     expect(fileDigest(entry('/policy.wasm', '{ "a": 1 }'), 'SHA-256')).toBe(sha256('{ "a": 1 }'));
   });
 
+  it('refuses a hash name it does not know (MD5 and SHA-1 included) rather than guessing', () => {
+    for (const algorithm of ['MD5', 'SHA-1', 'sha256', '']) {
+      expect(() => fileDigest(entry('/policy.wasm', 'x'), algorithm)).toThrow(new RangeError(`fileDigest: unsupported hash algorithm ${JSON.stringify(algorithm)}`));
+    }
+  });
+
   it('uses the named algorithm', () => {
     expect(fileDigest(entry('/policy.wasm', 'x'), 'SHA-512')).toBe(createHash('sha512').update('x').digest('hex'));
     expect(fileDigest(entry('/policy.wasm', 'x'), 'SHA-512-256')).toBe(createHash('sha512-256').update('x').digest('hex'));

@@ -33,14 +33,17 @@ export const isSupportedHash = (algorithm: string): boolean => Object.hasOwn(HAS
 const STRUCTURED = new Set(['data.json', '.manifest']);
 
 /** The name a signature uses for an entry: the archive path without its leading "/". */
-export const signedName = (entry: BundleEntry): string => entry.name.replace(/^\/+/, '');
+export const signedName = (entry: BundleEntry): string => entry.name.slice(1);
 
 /** Hex digest of one entry with one of OPA's hash names (a caller checks isSupportedHash first). */
 export function fileDigest(entry: BundleEntry, algorithm: string): string {
+  // Every entry of a claimguard bundle sits at the root (layout.ts), so its name is its base name:
+  // OPA's rule "a file named data.json or .manifest, in any folder" is this lookup.
   const name = signedName(entry);
-  const base = name.slice(name.lastIndexOf('/') + 1);
-  const hash = createHash(HASHES[algorithm] ?? 'unsupported');
-  if (STRUCTURED.has(base)) hash.update(canonicalJson(new TextDecoder('utf-8', { fatal: true }).decode(entry.bytes)));
+  const id = HASHES[algorithm];
+  if (id === undefined) throw new RangeError(`fileDigest: unsupported hash algorithm ${JSON.stringify(algorithm)}`);
+  const hash = createHash(id);
+  if (STRUCTURED.has(name)) hash.update(canonicalJson(new TextDecoder('utf-8', { fatal: true }).decode(entry.bytes)));
   else hash.update(entry.bytes);
   return hash.digest('hex');
 }

@@ -20,17 +20,15 @@ const utf8 = new TextEncoder();
 const byteOrder = (a: string, b: string): number => Buffer.compare(utf8.encode(a), utf8.encode(b));
 
 const STRING = /"(?:[^"\\]|\\.)*"/y;
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const LITERAL = /true|false|null/y;
+/** A number (kept as written, as json.Number is) or a literal: both are copied through unchanged. */
+const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+/** JSON's four whitespace characters; NaN (charCodeAt past the end) is none of them. */
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 export function canonicalJson(text: string): string {
   let i = 0;
   const skip = (): void => {
-    while (i < text.length) {
-      const c = text.charCodeAt(i);
-      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return;
-      i++;
-    }
+    while (isSpace(text.charCodeAt(i))) i++;
   };
   const token = (re: RegExp): string => {
     re.lastIndex = i;
@@ -49,7 +47,7 @@ export function canonicalJson(text: string): string {
     const c = text[i];
     if (c === '{') {
       i++;
-      // Go's decoder keeps the last of duplicate keys.
+      // Go's decoder keeps the last of duplicate keys: set() overwrites the value; keys are sorted below.
       const members = new Map<string, string>();
       skip();
       if (text[i] === '}') i++;
@@ -58,7 +56,6 @@ export function canonicalJson(text: string): string {
           skip();
           const key = (JSON.parse(token(STRING)) as string).replace(LONE_SURROGATE, '\uFFFD');
           expect(':');
-          members.delete(key);
           members.set(key, value());
           skip();
           if (text[i] === ',') i++;
@@ -90,8 +87,7 @@ export function canonicalJson(text: string): string {
       return `[${items.join(',')}]`;
     }
     if (c === '"') return goJsonString(JSON.parse(token(STRING)) as string);
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return token(NUMBER);
-    return token(LITERAL);
+    return token(SCALAR);
   };
   const out = value();
   skip();

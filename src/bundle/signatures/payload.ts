@@ -8,19 +8,15 @@ import { isObject } from '../../util/json.js';
 export interface SignaturePayload {
   readonly files: readonly SignedFile[];
   /** OPA's deprecated key-id claim, written beside the header's `kid` as OPA does. */
-  readonly keyid?: string;
-  readonly scope?: string;
+  readonly keyid?: string | undefined;
+  readonly scope?: string | undefined;
 }
 
 /** The payload bytes, fields in the order Go's encoder writes them (sorted map keys; struct order inside files). */
 export function encodePayload(payload: SignaturePayload): Uint8Array {
   const files = payload.files.map(({ name, hash, algorithm }) => ({ name, hash, algorithm }));
-  const ordered = {
-    files,
-    ...(payload.keyid === undefined ? {} : { keyid: payload.keyid }),
-    ...(payload.scope === undefined ? {} : { scope: payload.scope }),
-  };
-  return new TextEncoder().encode(JSON.stringify(ordered));
+  // JSON.stringify leaves out a member whose value is undefined: an unset keyid or scope is not written.
+  return new TextEncoder().encode(JSON.stringify({ files, keyid: payload.keyid, scope: payload.scope }));
 }
 
 /** /.signatures.json as OPA writes it (Go's MarshalIndent with a one-space indent, no newline). */

@@ -44,7 +44,8 @@ function notUtf8(bytes: Uint8Array, name: string, cause: unknown): PolicyError {
   const col = before.length - lineStart + 1;
   const rest = new TextDecoder('utf-8').decode(bytes.subarray(offset));
   const sourceLine = (before.slice(lineStart) + rest.split(/\r?\n/, 1)[0]).replace(/\r$/, '');
-  const byte = (bytes[offset] ?? 0).toString(16).padStart(2, '0');
+  // The byte named is a lead or stray continuation byte, 0x80 or above: always two hex digits.
+  const byte = (bytes[offset] as number).toString(16);
   return new PolicyError({
     code: 'FILE_NOT_UTF8',
     message: `${name} is not valid UTF-8 (byte 0x${byte} at offset ${offset}); save it as UTF-8`,

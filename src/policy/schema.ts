@@ -104,7 +104,7 @@ const TYPE_NAMES: Record<string, string> = {
 
 /** A value as the author wrote it: JSON, except that YAML's .inf, -.inf and .nan (which JSON would print as null) keep their YAML spelling. */
 const show = (v: unknown): string => {
-  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? '.nan' : v === Infinity ? '.inf' : '-.inf';
   return JSON.stringify(v) ?? String(v);
 };
 

@@ -76,7 +76,9 @@ export function readBundle(bytes: Uint8Array): ReadBundleResult {
   try {
     tar = gunzipSync(bytes, { maxOutputLength: MAX_UNCOMPRESSED });
   } catch (cause) {
-    throw new BundleError('BUNDLE_MALFORMED', `bundle: corrupt gzip data (${(cause as Error).message})`, { cause });
+    // A decompression bomb is refused as it grows, before it can take the Lambda's memory.
+    const why = (cause as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE' ? `more than ${MAX_UNCOMPRESSED} bytes once uncompressed` : `corrupt gzip data (${(cause as Error).message})`;
+    throw new BundleError('BUNDLE_MALFORMED', `bundle: ${why}`, { cause });
   }
   const files = untar(tar);
   const get = (path: EntryName): Uint8Array => files.get(path) ?? fail(`missing ${path}`);

@@ -107,6 +107,15 @@ describe('gzip', () => {
     expect(refusal(bytes)).toEqual(malformed('not gzip data'));
   });
 
+  it('a decompression bomb is refused once it passes 512 MiB, before it is all inflated', () => {
+    // 513 gzip members of 1 MiB of zeros each: 0.5 MB on the wire, 513 MiB once inflated.
+    const member = gzipSync(new Uint8Array(1024 * 1024), { level: 9 });
+    const bomb = Buffer.concat(Array.from({ length: 513 }, () => member));
+    const e = thrown(() => readBundle(bomb)) as BundleError;
+    expect([e.code, e.message]).toEqual(['BUNDLE_MALFORMED', 'bundle: more than 536870912 bytes once uncompressed']);
+    expect((e.cause as { code?: string }).code).toBe('ERR_BUFFER_TOO_LARGE');
+  });
+
   it('corrupt data names zlib\'s reason, and keeps it as the cause', () => {
     const bytes = gz(tar(good()));
     bytes[bytes.length - 5] = (bytes[bytes.length - 5] as number) ^ 0xff; // the CRC-32 of the trailer

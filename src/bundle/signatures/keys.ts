@@ -22,18 +22,18 @@ const invalid = (why: string, cause?: unknown): never => {
 
 const bytesOf = (material: KeyMaterial): Uint8Array => (typeof material === 'string' ? new TextEncoder().encode(material) : material);
 
-function pemOf(material: KeyMaterial): string | null {
-  // Stryker disable next-line ConditionalExpression: latin1 decodes a string's UTF-8 bytes to a text that holds "-----BEGIN " exactly when the string does, and PEM is ASCII.
-  const text = typeof material === 'string' ? material : Buffer.from(material).toString('latin1');
-  return text.includes('-----BEGIN ') ? text : null;
+/** The material's bytes when they hold a PEM block (node:crypto reads PEM from bytes), else null. */
+function pemOf(material: KeyMaterial): Buffer | null {
+  const bytes = Buffer.from(bytesOf(material));
+  return bytes.includes('-----BEGIN ') ? bytes : null;
 }
 
 /** RFC 7518 §3.3 (and jose): RSA keys for JWS are at least 2048 bits. */
 function checkRsaSize(key: KeyObject, what: string): void {
-  const bits = key.asymmetricKeyDetails?.modulusLength;
-  if ((key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') && bits !== undefined && bits < 2048) {
-    invalid(`${what} is a ${bits}-bit RSA key; at least 2048 bits are required`);
-  }
+  if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'rsa-pss') return;
+  // An RSA key object always carries its modulus length.
+  const bits = (key.asymmetricKeyDetails as { readonly modulusLength: number }).modulusLength;
+  if (bits < 2048) invalid(`${what} is a ${bits}-bit RSA key; at least 2048 bits are required`);
 }
 
 /**
@@ -82,18 +82,17 @@ export function signingKey(material: KeyMaterial, algorithm?: SigningAlgorithm):
     }
     checkRsaSize(key, 'the signing key');
   }
-  const usable = algorithmsOf(key).filter((a): a is SigningAlgorithm => (SIGNING_ALGORITHMS as readonly string[]).includes(a));
-  const chosen = algorithm ?? usable[0];
-  // Stryker disable next-line ConditionalExpression: usable.includes(undefined) is false too; the test narrows the type.
-  if (chosen === undefined || !usable.includes(chosen)) {
+  // Each kind of key signs with one of SIGNING_ALGORITHMS at most: RSA RS256, EC P-256 ES256, a secret HS256.
+  const own = algorithmsOf(key).find((a): a is SigningAlgorithm => (SIGNING_ALGORITHMS as readonly string[]).includes(a));
+  if (own === undefined || (algorithm !== undefined && algorithm !== own)) {
     // Stryker disable next-line StringLiteral,LogicalOperator,OptionalChaining: an asymmetric private key always has its type and details.
     const kind = key.type === 'secret' ? 'an HMAC secret' : `a ${key.asymmetricKeyType ?? 'unknown'} key${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ''}`;
     return invalid(
       `the signing key is ${kind}, which cannot sign ${algorithm ?? `with any of ${SIGNING_ALGORITHMS.join(', ')}`}` +
-        (usable.length > 0 ? ` (it can sign ${usable.join(', ')})` : ''),
+        (own === undefined ? '' : ` (it can sign ${own})`),
     );
   }
-  return { key, algorithm: chosen };
+  return { key, algorithm: own };
 }
 
 /** The verification key and every algorithm a signature made for it may use. */

@@ -35,16 +35,15 @@ export async function signBundleEntries(entries: readonly BundleEntry[], options
   // An empty key id or scope is none (as OPA's flags treat them).
   const keyId = options.keyId === '' ? undefined : options.keyId;
   const payload = encodePayload({ files, keyid: keyId, scope: options.scope === '' ? undefined : options.scope });
+  // Stryker disable next-line ConditionalExpression: an undefined kid is not written either (the header is JSON); the spread keeps the header's type exact.
+  const header = { alg: algorithm, typ: 'JWT', ...(keyId === undefined ? {} : { kid: keyId }) };
   let jws: string;
   try {
-    jws = await new CompactSign(payload)
-      // Stryker disable next-line ConditionalExpression: an undefined kid is not written either (the header is JSON); the spread keeps the header's type exact.
-      .setProtectedHeader({ alg: algorithm, typ: 'JWT', ...(keyId === undefined ? {} : { kid: keyId }) })
-      .sign(key);
-    // Stryker disable BlockStatement,StringLiteral: jose signs with every key signingKey lets through, so this is unreachable; it stays so that a jose refusal would still name the key's code.
+    jws = await new CompactSign(payload).setProtectedHeader(header).sign(key);
   } catch (cause) {
+    // jose signs with every key signingKey lets through; should a jose version refuse one, the
+    // refusal still carries the key's code.
     throw new BundleError('BUNDLE_KEY_INVALID', `the signing key cannot sign ${algorithm}: ${(cause as Error).message}`, { cause });
   }
-  // Stryker restore BlockStatement,StringLiteral
   return { signatures: encodeSignaturesFile(jws), algorithm, keyId: keyId ?? null, files };
 }

@@ -34,7 +34,7 @@ export interface SignedBundle {
 }
 
 const invalid = (why: string, cause?: unknown): never => {
-  throw new BundleError('BUNDLE_SIGNATURE_INVALID', `bundle signature: ${why}`, cause === undefined ? undefined : { cause });
+  throw new BundleError('BUNDLE_SIGNATURE_INVALID', `bundle signature: ${why}`, { cause });
 };
 const tampered = (why: string): never => {
   throw new BundleError('BUNDLE_TAMPERED', `bundle signature: ${why}`);

@@ -80,11 +80,7 @@ async function checkSignature(files: ReadBundleResult, options: LoadBundleOption
   if (options.skipVerification === true) throw new TypeError('loadBundle: `skipVerification` contradicts `verificationKey`');
   // Imported here: jose is loaded only by deployments that verify signatures.
   const { verifyBundleSignature } = await import('../bundle/signatures/verify.js');
-  await verifyBundleSignature(files, {
-    key: options.verificationKey,
-    ...(options.keyId === undefined ? {} : { keyId: options.keyId }),
-    ...(options.scope === undefined ? {} : { scope: options.scope }),
-  });
+  await verifyBundleSignature(files, { key: options.verificationKey, keyId: options.keyId, scope: options.scope });
 }
 
 export async function loadBundle(source: Uint8Array | string, options: LoadBundleOptions = {}): Promise<Authorizer> {

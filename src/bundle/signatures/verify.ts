@@ -14,9 +14,9 @@ export interface VerificationOptions {
   /** A PEM public key or certificate (RSA or EC), or the HMAC secret the bundle was signed with. */
   readonly key: KeyMaterial;
   /** When set, a signature that names another key id (`kid`, else `keyid`) is refused. */
-  readonly keyId?: string;
+  readonly keyId?: string | undefined;
   /** The scope the signature must carry; unset means it must carry none. */
-  readonly scope?: string;
+  readonly scope?: string | undefined;
 }
 
 export interface VerifiedSignature {

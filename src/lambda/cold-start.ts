@@ -68,11 +68,8 @@ export function bundlePath(path: string): string {
 }
 
 function loadOptions(options: CoreOptions): LoadBundleOptions {
-  return {
-    ...(options.expectedRevision === undefined ? {} : { expectedRevision: options.expectedRevision }),
-    ...(options.bundleVerificationKey === undefined ? {} : { verificationKey: options.bundleVerificationKey }),
-    ...(options.bundleKeyId === undefined ? {} : { keyId: options.bundleKeyId }),
-  };
+  // loadBundle takes an undefined option as unset.
+  return { expectedRevision: options.expectedRevision, verificationKey: options.bundleVerificationKey, keyId: options.bundleKeyId };
 }
 
 /** Promises that fail are marked handled here: their failure surfaces per request. */

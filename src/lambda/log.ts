@@ -40,8 +40,8 @@ export interface DecisionLogEntry {
   readonly status: 200 | 401 | 403 | 500;
   /** Reason codes: the decision's, preceded by the wrapper's own (`TOKEN_*`, `BUNDLE_*`, `EVENT_UNSUPPORTED`…). */
   readonly reasons: readonly (WrapperCode | ReasonCode)[];
-  /** Why the wrapper itself refused or failed (never the token). */
-  readonly detail?: string;
+  /** Why the wrapper itself refused or failed (never the token); absent when there is none. */
+  readonly detail?: string | undefined;
   /** Microseconds spent in `decide()`; null when it did not run. */
   readonly evalMicros: number | null;
   readonly claims?: Readonly<Record<string, unknown>>;

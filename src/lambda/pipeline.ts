@@ -226,7 +226,7 @@ function refuse(cold: ColdStart, ctx: RequestContext, status: 401 | 403, code: W
 }
 
 function fault(cold: ColdStart, ctx: RequestContext, code: WrapperCode, detail: string | undefined): Verdict {
-  log(cold, ctx, { allow: false, status: 500, decision: null, codes: [code], evalMicros: null, ...(detail === undefined ? {} : { detail }) });
+  log(cold, ctx, { allow: false, status: 500, decision: null, codes: [code], evalMicros: null, detail });
   return { kind: 'fault', code, decisionId: ctx.decisionId };
 }
 
@@ -248,11 +248,8 @@ interface LogFields {
   /** The wrapper's own codes, logged before the decision's reason codes. */
   readonly codes: readonly WrapperCode[];
   readonly evalMicros: number | null;
-  readonly detail?: string;
+  readonly detail?: string | undefined;
 }
-
-/** Claims are copied into the log line (`log.include`) only from a token a decision was made on. */
-const logsToken = (f: LogFields): boolean => f.decision !== null && f.status !== 500;
 
 let lastNow = Number.NaN;
 let lastTime = '';
@@ -276,8 +273,10 @@ function log(cold: ColdStart, ctx: RequestContext, f: LogFields): void {
     allow: f.allow,
     status: f.status,
     reasons: d === null ? f.codes : [...f.codes, ...d.reasons.map((r) => r.code)],
-    ...(f.detail === undefined ? {} : { detail: f.detail }),
+    detail: f.detail,
     evalMicros: f.evalMicros,
   };
-  cold.writeLog(entry, logsToken(f) ? ctx.token : null);
+  // Claims are copied into the line (`log.include`) only from a token a decision was made on. (The
+  // token is set only once it counts, and every line after that without a decision is a fault.)
+  cold.writeLog(entry, f.decision === null ? null : ctx.token);
 }

@@ -22,17 +22,17 @@ export interface Authorizer {
 
 export interface LoadBundleOptions {
   /** Refuse the bundle unless its revision is exactly this (pin what was reviewed). */
-  readonly expectedRevision?: string;
+  readonly expectedRevision?: string | undefined;
   /**
    * Refuse the bundle unless its /.signatures.json verifies with this key: a PEM public key or
    * certificate (RSA or EC), or the HMAC secret. Unsigned, tampered or wrong-key bundles are
    * refused. Without a key, a signed bundle is refused too (as OPA does), unless `skipVerification`.
    */
-  readonly verificationKey?: KeyMaterial;
+  readonly verificationKey?: KeyMaterial | undefined;
   /** With `verificationKey`: refuse a signature that names another key id. */
-  readonly keyId?: string;
+  readonly keyId?: string | undefined;
   /** With `verificationKey`: the scope the signature must carry (default: none). */
-  readonly scope?: string;
+  readonly scope?: string | undefined;
   /** Load a signed bundle without checking its signature (development tools, like `opa eval`). */
   readonly skipVerification?: boolean;
 }

@@ -256,6 +256,7 @@ let lastTime = '';
 
 function log(cold: ColdStart, ctx: RequestContext, f: LogFields): void {
   if (cold.writeLog === null) return;
+  // Stryker disable next-line ConditionalExpression: a cache; formatting the same time again gives the same text.
   if (ctx.now !== lastNow) {
     lastNow = ctx.now;
     lastTime = new Date(ctx.now).toISOString();

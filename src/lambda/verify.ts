@@ -53,14 +53,18 @@ export function checkVerifyOptions(options: VerifyOptions): void {
 
 export async function createVerifier(options: VerifyOptions): Promise<Verifier> {
   checkVerifyOptions(options);
-  const jose = await import('jose');
+  // jose's own entry points, not its index: the index would bring its JWE and key-generation code
+  // into a bundled handler (parsed at every cold start) and into the import graph.
+  const [{ jwtVerify }, { JWKSMultipleMatchingKeys, JWKSNoMatchingKey }] = await Promise.all([import('jose/jwt/verify'), import('jose/errors')]);
   let keys: JWTVerifyGetKey;
   let source: string;
   if (options.jwks !== undefined) {
-    keys = jose.createLocalJWKSet(options.jwks);
+    const { createLocalJWKSet } = await import('jose/jwks/local');
+    keys = createLocalJWKSet(options.jwks);
     source = 'the local JWKS';
   } else {
-    const remote = jose.createRemoteJWKSet(new URL(options.jwksUrl!), { ...JWKS_SETTINGS });
+    const { createRemoteJWKSet } = await import('jose/jwks/remote');
+    const remote = createRemoteJWKSet(new URL(options.jwksUrl!), { ...JWKS_SETTINGS });
     // Fetched during the cold start, beside the bundle. A failure is not kept: the first
     // verification fetches again.
     remote.reload().catch(() => {});
@@ -72,7 +76,7 @@ export async function createVerifier(options: VerifyOptions): Promise<Verifier> 
       return await keys(header, token);
     } catch (e) {
       // The token names no key (or several) of a set that is there: the token's problem, a 401.
-      if (e instanceof jose.errors.JWKSNoMatchingKey || e instanceof jose.errors.JWKSMultipleMatchingKeys) throw e;
+      if (e instanceof JWKSNoMatchingKey || e instanceof JWKSMultipleMatchingKeys) throw e;
       throw new KeySetError('JWKS_UNAVAILABLE', `${source} cannot be used: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   };
@@ -80,7 +84,7 @@ export async function createVerifier(options: VerifyOptions): Promise<Verifier> 
   const audience = typeof options.audience === 'string' ? options.audience : [...options.audience];
   const algorithms = [...(options.algorithms ?? ['RS256'])];
   return async (token, now) => {
-    const { payload } = await jose.jwtVerify(token, selectKey, { issuer, audience, algorithms, currentDate: new Date(now) });
+    const { payload } = await jwtVerify(token, selectKey, { issuer, audience, algorithms, currentDate: new Date(now) });
     return payload as Record<string, unknown>;
   };
 }

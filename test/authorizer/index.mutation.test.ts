@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizerError, ClaimguardError, createAuthorizer, type AuthorizerOptions } from '../../src/authorizer/index.js';
 import type { BuiltBundle } from '../../src/compile/compile.js';
 import { AUDIENCE, bearer, CUSTOMER, fixture, ISSUER, logSink, NOW, ordersBundle, restEvent, signingKey, type SigningKey } from './fixtures.js';
-import { thrown } from '../support/thrown.js';
+import { rejection, thrown } from '../support/thrown.js';
 
 let built: BuiltBundle;
 let k1: SigningKey;
@@ -29,15 +29,6 @@ function setup(options: Partial<AuthorizerOptions> = {}) {
   return { handler, log };
 }
 
-/** What `p` rejects with (the test fails when it resolves). */
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  return p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e as Error,
-  );
-}
 
 const shape = (e: Error) => ({ class: e.constructor, name: e.name, code: (e as AuthorizerError).code, message: e.message });
 

@@ -8,6 +8,7 @@ import { signBundleEntries } from '../../src/bundle/signatures/sign.js';
 import { bundleEntries } from '../../src/bundle/write.js';
 import { makeManifest } from '../../src/bundle/manifest.js';
 import { hmacSecret } from './keys.js';
+import { rejection } from '../support/thrown.js';
 
 const refusal = vi.hoisted(() => new Error('the key is not allowed'));
 
@@ -25,7 +26,7 @@ vi.mock('jose/jws/compact/sign', () => ({
 describe('a signer that refuses the key', () => {
   it('is BUNDLE_KEY_INVALID with the algorithm and jose\'s reason, and keeps the cause', async () => {
     const entries = bundleEntries({ manifest: makeManifest('r'), wasm: Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]) });
-    const e = await signBundleEntries(entries, { key: hmacSecret() }).catch((x: unknown) => x);
+    const e = await rejection(signBundleEntries(entries, { key: hmacSecret() }));
     expect(e).toBeInstanceOf(BundleError);
     const { code, message, cause } = e as BundleError;
     expect([code, message, cause]).toEqual(['BUNDLE_KEY_INVALID', 'the signing key cannot sign HS256: the key is not allowed', refusal]);

@@ -16,6 +16,7 @@ import { signBundleEntries } from '../../src/bundle/signatures/sign.js';
 import { verifyBundleSignature, type SignedBundle, type VerificationOptions } from '../../src/bundle/signatures/verify.js';
 import { bundleEntries, type BundleFiles } from '../../src/bundle/write.js';
 import { ecPair, rsaPair, type PemPair } from './keys.js';
+import { rejection } from '../support/thrown.js';
 
 const wasm = Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x2a]);
 const files: BundleFiles = { manifest: makeManifest('e'.repeat(64)), dataJson: '{ "b": [1, {"y": 2, "x": 3}], "a": "\u00e9" }\n', wasm };
@@ -75,13 +76,9 @@ const file = (token: string): string => JSON.stringify({ signatures: [token] });
 const rsaKey = (): KeyObject => createPrivateKey(rsa.privatePem);
 
 async function refusal(bundle: SignedBundle, options: VerificationOptions): Promise<{ code: string; message: string; cause: unknown }> {
-  try {
-    await verifyBundleSignature(bundle, options);
-  } catch (e) {
-    if (e instanceof BundleError) return { code: e.code, message: e.message, cause: e.cause };
-    throw e;
-  }
-  throw new Error('verification passed');
+  const e = await rejection(verifyBundleSignature(bundle, options));
+  if (!(e instanceof BundleError)) throw e;
+  return { code: e.code, message: e.message, cause: e.cause };
 }
 const refused = async (bundle: SignedBundle, options: VerificationOptions): Promise<[string, string]> => {
   const { code, message } = await refusal(bundle, options);

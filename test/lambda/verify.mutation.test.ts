@@ -9,6 +9,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkVerifyOptions, createVerifier, KeySetError, type VerifyOptions } from '../../src/lambda/verify.js';
 import { AUDIENCE, ISSUER, NOW } from './fixtures.js';
+import { rejection } from '../support/thrown.js';
 
 let privateKey: CryptoKey;
 let jwks: JSONWebKeySet;
@@ -25,16 +26,6 @@ async function jwksServer(status: number): Promise<{ url: string; hits: () => nu
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/auth/jwt/jwks.json`;
   return { url, hits: () => hits, close: () => server.close() };
-}
-
-/** What a promise rejects with (the test fails when it resolves). */
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 beforeAll(async () => {

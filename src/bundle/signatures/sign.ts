@@ -11,11 +11,11 @@ export interface SigningOptions {
   /** A PEM private key (RSA ≥ 2048 bits or EC P-256), or an HMAC secret of at least 32 bytes. */
   readonly key: KeyMaterial;
   /** Default: the key's kind (RS256 for RSA, ES256 for EC P-256, HS256 for a secret). */
-  readonly algorithm?: SigningAlgorithm;
+  readonly algorithm?: SigningAlgorithm | undefined;
   /** Written as the header's `kid` and the payload's `keyid`: which key verifiers should use. */
-  readonly keyId?: string;
+  readonly keyId?: string | undefined;
   /** Written as the payload's `scope`; a verifier must expect exactly this scope. */
-  readonly scope?: string;
+  readonly scope?: string | undefined;
 }
 
 export interface BundleSignature {

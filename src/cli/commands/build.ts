@@ -51,12 +51,8 @@ async function signingOptions(io: CliIo, options: BuildOptions): Promise<Signing
   }
   const key = await readKeyFile(io, options.signingKey, 'signing key');
   if ('usage' in key) return key;
-  return {
-    key: key.bytes,
-    ...(options.signingAlg === undefined ? {} : { algorithm: options.signingAlg }),
-    ...(options.keyId === undefined ? {} : { keyId: options.keyId }),
-    ...(options.scope === undefined ? {} : { scope: options.scope }),
-  };
+  // signBundleEntries takes an undefined algorithm, key id or scope as unset.
+  return { key: key.bytes, algorithm: options.signingAlg, keyId: options.keyId, scope: options.scope };
 }
 
 export async function runBuild(io: CliIo, options: BuildOptions): Promise<ExitCode> {

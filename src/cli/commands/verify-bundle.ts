@@ -42,10 +42,8 @@ export async function runVerifyBundle(io: CliIo, bundle: string, options: Verify
   } catch (cause) {
     return usageError(io, `cannot read bundle ${bundle} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`);
   }
-  const checks = {
-    ...(options.keyId === undefined ? {} : { keyId: options.keyId }),
-    ...(options.scope === undefined ? {} : { scope: options.scope }),
-  };
+  // Both loadBundle and verifyBundleSignature take an undefined key id or scope as unset.
+  const checks = { keyId: options.keyId, scope: options.scope };
   let revision: string;
   try {
     revision = (await loadBundle(bytes, { verificationKey: key.bytes, ...checks })).revision;
